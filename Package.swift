@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "lantern",
+    products: [
+        .library(name: "LanternMetrics", targets: ["LanternMetrics"]),
+        .executable(name: "lantern-exporter", targets: ["lantern-exporter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // zlib from Debian (zlib1g-dev): gzip for HTTP responses.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Metric model, registry, encoders and the exposition parser. No Foundation.
+        .target(name: "LanternMetrics"),
+
+        // kingpin-compatible command-line flags, shared by both binaries.
+        .target(name: "LanternFlags"),
+
+        // logfmt / JSON log handlers for swift-log.
+        .target(name: "LanternLog", dependencies: [.product(name: "Logging", package: "swift-log")]),
+
+        // Host collectors: kernel-file parsers (Procfs/, Sysfs/) apart from the metric mapping.
+        .target(name: "LanternCollectors", dependencies: [
+            "LanternMetrics", "LanternFlags",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // The exporter: flags, HTTP server, self-metrics.
+        .target(name: "LanternExporter", dependencies: [
+            "LanternMetrics", "LanternCollectors", "LanternFlags", "LanternLog", "CZlib",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "lantern-exporter", dependencies: ["LanternExporter"]),
+
+        .testTarget(name: "LanternMetricsTests", dependencies: ["LanternMetrics"]),
+        .testTarget(name: "LanternFlagsTests", dependencies: ["LanternFlags"]),
+        .testTarget(name: "LanternLogTests", dependencies: ["LanternLog"]),
+        .testTarget(name: "LanternCollectorsTests", dependencies: [
+            "LanternCollectors", "LanternMetrics", "LanternFlags", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics"]),
+    ]
+)

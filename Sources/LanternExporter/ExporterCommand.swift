@@ -1,0 +1,138 @@
+import Dispatch
+import LanternCollectors
+import LanternFlags
+import LanternLog
+import LanternMetrics
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lantern-exporter`: parse flags, build the enabled collectors, serve until SIGTERM.
+public enum ExporterCommand {
+    static let program = "lantern-exporter"
+
+    /// Runs the exporter; returns the process exit status.
+    public static func run(arguments: [String]) -> Int32 {
+        let flagSet = ExporterFlags.flagSet()
+        let parsed: ParsedFlags
+        do {
+            switch try flagSet.parse(arguments) {
+            case .showHelp:
+                print(flagSet.usage(width: helpWidth()), terminator: "")
+                return 0
+            case .showVersion:
+                print(LanternVersion.printable(program: program))
+                return 0
+            case .run(let flags):
+                parsed = flags
+            }
+        } catch {
+            writeToStandardError(Array(commandLineErrorLine(program: program, error: error).utf8))
+            return 1
+        }
+
+        // Parsing validated both values against their one-of lists.
+        let format = LogFormat(rawValue: parsed.string(LogFlags.formatFlagName)) ?? .logfmt
+        let level = logLevel(fromFlagValue: parsed.string(LogFlags.levelFlagName)) ?? .info
+        LoggingSystem.bootstrap { _ in PromLogHandler(format: format, level: level) }
+        let logger = Logger(label: program)
+
+        logger.info("Starting lantern-exporter", metadata: ["version": "\(LanternVersion.version)", "revision": "\(LanternVersion.revision)"])
+        if getuid() == 0 {
+            logger.warning("Lantern Exporter is running as root user. This exporter is designed to run as unprivileged user, root is not required.")
+        }
+
+        let addresses: [ListenAddress]
+        do {
+            addresses = try parsed.strings(ExporterFlags.listenAddress.name).map(ListenAddress.init(parsing:))
+        } catch {
+            logger.error("invalid --web.listen-address", metadata: ["err": "\(error)"])
+            return 1
+        }
+
+        let paths = HostPaths(
+            procfs: parsed.string(ExporterFlags.procfs.name), sysfs: parsed.string(ExporterFlags.sysfs.name),
+            rootfs: parsed.string(ExporterFlags.rootfs.name), udevData: parsed.string(ExporterFlags.udevData.name))
+        let context = CollectorContext(paths: paths, flags: parsed, logger: logger)
+        let enabled = ExporterFlags.collectorSwitches.enabledCollectorNames(parsed)
+        logger.info("Enabled collectors")
+        var collectors: [NamedCollector] = []
+        for name in enabled.sorted() {
+            logger.info("", metadata: ["collector": "\(name)"])
+            guard let definition = CollectorTable.definition(named: name) else { continue }
+            do {
+                collectors.append(NamedCollector(name: name, collector: try definition.make(context)))
+            } catch {
+                logger.error("Couldn't create metrics handler", metadata: ["collector": "\(name)", "err": "\(error)"])
+                return 1
+            }
+        }
+
+        let pool = WorkerPool()
+        let registry = Registry(
+            collectors: collectors, timeoutSeconds: parsed.duration(ExporterFlags.collectorTimeout.name), pool: pool)
+        let includeExporterMetrics = !parsed.bool(ExporterFlags.disableExporterMetrics.name)
+        let handlerMetrics = includeExporterMetrics ? HandlerMetrics() : nil
+        var selfCollectors: [any Collector] = [BuildInfoCollector(
+            name: "lantern_exporter_build_info",
+            help: "A metric with a constant '1' value labeled by version, revision and swiftversion from which lantern_exporter was built, and the goos and goarch for the build.",
+            labels: [
+                Label("version", LanternVersion.version), Label("revision", LanternVersion.revision),
+                Label("swiftversion", LanternVersion.swiftVersion), Label("goos", "linux"),
+                Label("goarch", LanternVersion.architecture),
+            ])]
+        if let handlerMetrics {
+            selfCollectors.append(ProcessCollector())
+            selfCollectors.append(handlerMetrics)
+        }
+        let endpoint = MetricsEndpoint(
+            registry: registry, knownCollectors: Set(CollectorTable.definitions.map(\.name)),
+            selfCollectors: selfCollectors, handlerMetrics: handlerMetrics,
+            maxRequests: parsed.int(ExporterFlags.maxRequests.name), logger: logger)
+        let telemetryPath = parsed.string(ExporterFlags.telemetryPath.name)
+        let router = Router(
+            telemetryPath: telemetryPath,
+            landingPage: telemetryPath == "/" ? nil : .html(LandingPage.html(telemetryPath: telemetryPath)),
+            endpoint: endpoint, pool: pool)
+
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(addresses: addresses, router: router, logger: logger)
+        } catch {
+            logger.error("\(error)", metadata: ["address": "\(parsed.strings(ExporterFlags.listenAddress.name).joined(separator: ","))"])
+            return 1
+        }
+
+        let received = waitForTerminationSignal()
+        logger.info("Received signal, shutting down", metadata: ["signal": "\(received)"])
+        server.shutdown()
+        return 0
+    }
+
+    /// Blocks until SIGTERM or SIGINT arrives; returns its name.
+    private static func waitForTerminationSignal() -> String {
+        let semaphore = DispatchSemaphore(value: 0)
+        let received = SignalBox()
+        var sources: [any DispatchSourceSignal] = []
+        for (number, name) in [(SIGTERM, "terminated"), (SIGINT, "interrupt")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                received.name = name
+                semaphore.signal()
+            }
+            source.resume()
+            sources.append(source)
+        }
+        semaphore.wait()
+        sources.forEach { $0.cancel() }
+        return received.name
+    }
+}
+
+/// The name of the signal that ended the wait; written once before the semaphore is signalled.
+private final class SignalBox: @unchecked Sendable {
+    var name = ""
+}

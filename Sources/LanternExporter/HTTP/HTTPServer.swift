@@ -1,0 +1,197 @@
+import LanternMetrics
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Routes requests: the landing page, the metrics path, 404 for the rest.
+struct Router: Sendable {
+    let telemetryPath: String
+    let landingPage: HTTPResponse?
+    let endpoint: MetricsEndpoint
+    let pool: WorkerPool
+
+    func respond(to head: HTTPRequestHead, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponse> {
+        let target = RequestTarget(head.uri)
+        if target.path == telemetryPath {
+            return metrics(head, target, on: eventLoop)
+        }
+        if target.path == "/", let landingPage {
+            return eventLoop.makeSucceededFuture(landingPage)
+        }
+        return eventLoop.makeSucceededFuture(.notFound)
+    }
+
+    private func metrics(_ head: HTTPRequestHead, _ target: RequestTarget, on eventLoop: any EventLoop) -> EventLoopFuture<HTTPResponse> {
+        let only: Set<String>?
+        switch endpoint.collectorFilter(for: target) {
+        case .success(let filter): only = filter
+        case .failure(let error): return eventLoop.makeSucceededFuture(error.response)
+        }
+        if let rejection = endpoint.admit() {
+            endpoint.finish(status: rejection.status)
+            return eventLoop.makeSucceededFuture(rejection)
+        }
+        let format = ContentNegotiation.negotiate(
+            accept: head.headers[canonicalForm: "Accept"].joined(separator: ","), openMetricsEnabled: true)
+        let gzip = ContentNegotiation.acceptsGzip(head.headers[canonicalForm: "Accept-Encoding"].joined(separator: ","))
+        let timeout = head.headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(Double.init)
+            .map { max(0, $0 - Router.scrapeTimeoutMargin) }
+        let promise = eventLoop.makePromise(of: HTTPResponse.self)
+        let endpoint = self.endpoint
+        pool.submit {
+            let response = endpoint.scrape(only: only, format: format, gzip: gzip, scrapeTimeoutSeconds: timeout)
+            endpoint.finish(status: response.status)
+            promise.succeed(response)
+        }
+        return promise.futureResult
+    }
+
+    /// Time left for encoding and sending when the scraper announces its timeout.
+    static let scrapeTimeoutMargin = 0.5
+}
+
+/// One connection's HTTP/1.1 handler; requests are answered in order (the
+/// pipeline handler holds back pipelined requests until a response is complete).
+final class ExporterHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let router: Router
+    private var head: HTTPRequestHead?
+
+    init(router: Router) {
+        self.router = router
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+        case .body:
+            break
+        case .end:
+            guard let requestHead = head else { return }
+            head = nil
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            router.respond(to: requestHead, on: context.eventLoop).whenSuccess { response in
+                let (handler, context) = loopBound.value
+                handler.write(response, for: requestHead, context: context)
+            }
+        }
+    }
+
+    private func write(_ response: HTTPResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders(response.headers)
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        if !request.isKeepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: .init(statusCode: Int(response.status)), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if request.method != .HEAD && !response.body.isEmpty {
+            let buffer = context.channel.allocator.buffer(bytes: response.body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        let keepAlive = request.isKeepAlive
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            if !keepAlive { loopBound.value.close(promise: nil) }
+        }
+    }
+}
+
+/// The listening sockets and their event loop.
+final class HTTPServer: Sendable {
+    private let group: MultiThreadedEventLoopGroup
+    private let channels: [any Channel]
+
+    /// Binds every address, or throws naming the one that failed.
+    init(addresses: [ListenAddress], router: Router, logger: Logger) throws {
+        // One event-loop thread is plenty: the loop only parses requests and writes
+        // bytes; gathering runs on the worker pool.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(ExporterHTTPHandler(router: router))
+                }
+            }
+        var channels: [any Channel] = []
+        do {
+            for address in addresses {
+                let channel = try address.bind(bootstrap)
+                logger.info("Listening on", metadata: ["address": "\(address.logDescription(boundTo: channel))"])
+                logger.info("TLS is disabled.", metadata: ["http2": "false", "address": "\(address.logDescription(boundTo: channel))"])
+                channels.append(channel)
+            }
+        } catch {
+            for channel in channels { try? channel.close().wait() }
+            try? group.syncShutdownGracefully()
+            throw error
+        }
+        self.group = group
+        self.channels = channels
+    }
+
+    /// Local ports actually bound (useful with port 0).
+    var boundPorts: [Int] { channels.compactMap { $0.localAddress?.port } }
+
+    /// Stops accepting, lets responses in progress finish, then stops the loop.
+    func shutdown() {
+        for channel in channels { try? channel.close().wait() }
+        try? group.syncShutdownGracefully()
+    }
+}
+
+/// A `--web.listen-address` value: `host:port`, `:port` (all interfaces) or `[v6]:port`.
+struct ListenAddress: Sendable, Equatable {
+    let host: String
+    let port: Int
+
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    init(parsing text: String) throws {
+        guard let colon = text.lastIndex(of: ":") else {
+            throw Invalid(description: "address \(text): missing port in address")
+        }
+        var host = String(text[..<colon])
+        let portText = text[text.index(after: colon)...]
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw Invalid(description: "address \(text): invalid port")
+        }
+        self.host = host
+        self.port = port
+    }
+
+    /// Binds; an empty host means every interface, IPv6 and IPv4 when the host has
+    /// IPv6, else IPv4 only (as Go does).
+    func bind(_ bootstrap: ServerBootstrap) throws -> any Channel {
+        if host.isEmpty {
+            do {
+                return try bootstrap.bind(host: "::", port: port).wait()
+            } catch {
+                return try bootstrap.bind(host: "0.0.0.0", port: port).wait()
+            }
+        }
+        return try bootstrap.bind(host: host, port: port).wait()
+    }
+
+    func logDescription(boundTo channel: any Channel) -> String {
+        let port = channel.localAddress?.port ?? self.port
+        if host.isEmpty {
+            return channel.localAddress?.protocol == .inet6 ? "[::]:\(port)" : "0.0.0.0:\(port)"
+        }
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+}

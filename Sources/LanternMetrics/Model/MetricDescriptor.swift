@@ -1,0 +1,49 @@
+/// The fixed part of a metric: name, help, type and label names. Collectors build
+/// their descriptors once and attach values to them on every scrape.
+public struct MetricDescriptor: Sendable, Hashable {
+    public let name: String
+    public let help: String
+    public let type: MetricType
+    /// Names of the labels whose values are given per series, in the order
+    /// `MetricSink.add` takes the values.
+    public let variableLabels: [String]
+    /// Labels with the same value on every series.
+    public let constLabels: [Label]
+    /// For each position of the exposed (name-sorted) label list: the index into
+    /// `constLabels + values` it comes from.
+    @usableFromInline let exposedOrder: [Int]
+
+    public init(
+        name: String, help: String, type: MetricType,
+        labels variableLabels: [String] = [], constLabels: [Label] = []
+    ) {
+        self.name = name
+        self.help = help
+        self.type = type
+        self.variableLabels = variableLabels
+        self.constLabels = constLabels
+        let allNames = constLabels.map(\.name) + variableLabels
+        self.exposedOrder = allNames.indices.sorted { allNames[$0].utf8Precedes(allNames[$1]) }
+    }
+
+    /// Builds a series' label list, sorted by label name as the encoders expect.
+    /// Returns nil when the number of values does not match `variableLabels`.
+    @inlinable
+    public func labels(_ values: [String]) -> [Label]? {
+        guard values.count == variableLabels.count else { return nil }
+        if constLabels.isEmpty && values.count <= 1 {
+            return values.isEmpty ? [] : [Label(variableLabels[0], values[0])]
+        }
+        var result: [Label] = []
+        result.reserveCapacity(exposedOrder.count)
+        let constCount = constLabels.count
+        for index in exposedOrder {
+            if index < constCount {
+                result.append(constLabels[index])
+            } else {
+                result.append(Label(variableLabels[index - constCount], values[index - constCount]))
+            }
+        }
+        return result
+    }
+}

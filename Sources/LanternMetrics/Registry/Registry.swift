@@ -1,0 +1,232 @@
+/// How one collector fared in one scrape.
+public struct CollectorOutcome: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
+        case succeeded
+        case failed(String)
+        /// Still running when the scrape's deadline passed; its output is dropped.
+        case timedOut
+        /// A run from an earlier scrape has not finished yet (it timed out then).
+        case stillRunning
+    }
+    public let name: String
+    public let seconds: Double
+    public let status: Status
+
+    public var succeeded: Bool { status == .succeeded }
+}
+
+/// The result of one gather: families sorted for exposition, and per-collector outcomes.
+public struct Gathered: Sendable {
+    public var families: [MetricFamily]
+    public var outcomes: [CollectorOutcome]
+    /// Inconsistencies found while merging (duplicate series, conflicting help).
+    public var problems: [String]
+}
+
+/// Names and help texts of the per-collector duration and success families.
+public struct CollectorScrapeMetrics: Sendable {
+    public let duration: MetricDescriptor
+    public let success: MetricDescriptor
+
+    public init(namespace: String, helpPrefix: String) {
+        duration = MetricDescriptor(
+            name: "\(namespace)_scrape_collector_duration_seconds",
+            help: "\(helpPrefix)Duration of a collector scrape.", type: .gauge, labels: ["collector"])
+        success = MetricDescriptor(
+            name: "\(namespace)_scrape_collector_success",
+            help: "\(helpPrefix)Whether a collector succeeded.", type: .gauge, labels: ["collector"])
+    }
+
+    /// node_exporter's own names: `node_scrape_collector_{duration_seconds,success}`.
+    public static let nodeExporter = CollectorScrapeMetrics(namespace: "node", helpPrefix: "node_exporter: ")
+}
+
+/// Runs a set of collectors concurrently on a worker pool, each under a deadline,
+/// and merges what they report.
+public final class Registry: Sendable {
+    public let collectors: [NamedCollector]
+    public let timeoutSeconds: Double
+    private let scrapeMetrics: CollectorScrapeMetrics?
+    private let pool: WorkerPool
+    /// Names of collectors whose last run has not returned yet.
+    private let running = RunningSet()
+
+    public init(
+        collectors: [NamedCollector], timeoutSeconds: Double = 10,
+        scrapeMetrics: CollectorScrapeMetrics? = .nodeExporter, pool: WorkerPool = WorkerPool()
+    ) {
+        self.collectors = collectors
+        self.timeoutSeconds = timeoutSeconds
+        self.scrapeMetrics = scrapeMetrics
+        self.pool = pool
+    }
+
+    /// Runs the collectors named in `only` (all when nil) and blocks until each has
+    /// returned or the deadline (`timeoutSeconds`, or `timeoutOverride` when smaller)
+    /// has passed.
+    public func gather(only: Set<String>? = nil, timeoutOverride: Double? = nil) -> Gathered {
+        let selected = only.map { names in collectors.filter { names.contains($0.name) } } ?? collectors
+        let timeout = min(timeoutSeconds, timeoutOverride ?? .infinity)
+        let scrape = ScrapeState(count: selected.count)
+        let start = monotonicNanoseconds()
+
+        for (slot, entry) in selected.enumerated() {
+            guard running.insert(entry.name) else {
+                scrape.finish(slot: slot, result: .init(sink: nil, outcome: CollectorOutcome(name: entry.name, seconds: 0, status: .stillRunning)))
+                continue
+            }
+            pool.submit { [running] in
+                let began = monotonicNanoseconds()
+                let sink = MetricSink()
+                var status = CollectorOutcome.Status.succeeded
+                do {
+                    try entry.collector.collect(into: sink)
+                } catch {
+                    status = .failed(String(describing: error))
+                }
+                if status == .succeeded, !sink.problems.isEmpty {
+                    status = .failed(sink.problems.joined(separator: "; "))
+                }
+                let seconds = Double(monotonicNanoseconds() - began) / 1e9
+                running.remove(entry.name)
+                scrape.finish(slot: slot, result: .init(sink: sink, outcome: CollectorOutcome(name: entry.name, seconds: seconds, status: status)))
+            }
+        }
+
+        let deadline = timeout.isFinite ? start + UInt64(max(0, timeout) * 1e9) : UInt64.max
+        let results = scrape.wait(untilMonotonicNanoseconds: deadline)
+
+        var outcomes: [CollectorOutcome] = []
+        outcomes.reserveCapacity(selected.count)
+        var lists: [[MetricFamily]] = []
+        let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+        for (slot, entry) in selected.enumerated() {
+            if let result = results[slot] {
+                outcomes.append(result.outcome)
+                if let sink = result.sink { lists.append(sink.families) }
+            } else {
+                outcomes.append(CollectorOutcome(name: entry.name, seconds: elapsed, status: .timedOut))
+            }
+        }
+        if let scrapeMetrics {
+            let sink = MetricSink()
+            for outcome in outcomes {
+                sink.add(scrapeMetrics.duration, outcome.seconds, outcome.name)
+                sink.add(scrapeMetrics.success, outcome.succeeded ? 1 : 0, outcome.name)
+            }
+            lists.append(sink.families)
+        }
+        var problems: [String] = []
+        let families = Registry.merge(lists, problems: &problems)
+        return Gathered(families: families, outcomes: outcomes, problems: problems)
+    }
+
+    /// Merges family lists into one, sorted by family name, series sorted as
+    /// client_golang sorts them. Families of the same name are joined when help and
+    /// type agree; otherwise the later one is dropped. Duplicate series are dropped.
+    public static func merge(_ lists: [[MetricFamily]], problems: inout [String]) -> [MetricFamily] {
+        var byName: [String: Int] = [:]
+        var merged: [MetricFamily] = []
+        for list in lists {
+            for family in list {
+                if let index = byName[family.name] {
+                    if merged[index].help != family.help {
+                        problems.append("collected metric \(family.name) has help \"\(family.help)\" but should have \"\(merged[index].help)\"")
+                        continue
+                    }
+                    if merged[index].type != family.type {
+                        problems.append("collected metric \(family.name) has type \(family.type) but should have \(merged[index].type)")
+                        continue
+                    }
+                    merged[index].metrics.append(contentsOf: family.metrics)
+                } else {
+                    byName[family.name] = merged.count
+                    merged.append(family)
+                }
+            }
+        }
+        merged.sort { $0.name.utf8Precedes($1.name) }
+        for index in merged.indices {
+            merged[index].sortMetrics()
+            removeDuplicateSeries(&merged[index], problems: &problems)
+        }
+        return merged
+    }
+
+    private static func removeDuplicateSeries(_ family: inout MetricFamily, problems: inout [String]) {
+        guard family.metrics.count > 1 else { return }
+        var kept: [Metric] = []
+        kept.reserveCapacity(family.metrics.count)
+        for metric in family.metrics {
+            if let last = kept.last, last.labels == metric.labels, last.timestampMilliseconds == metric.timestampMilliseconds {
+                let labels = metric.labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ",")
+                problems.append("collected metric \(family.name){\(labels)} was collected before with the same name and label values")
+                continue
+            }
+            kept.append(metric)
+        }
+        family.metrics = kept
+    }
+}
+
+/// What one collector run left behind.
+private struct CollectorResult: Sendable {
+    let sink: SendableSink?
+    let outcome: CollectorOutcome
+
+    init(sink: MetricSink?, outcome: CollectorOutcome) {
+        self.sink = sink.map(SendableSink.init)
+        self.outcome = outcome
+    }
+}
+
+/// A sink handed from the collector's thread to the waiting scrape once the
+/// collector has returned; nothing touches it from two threads at once.
+private struct SendableSink: @unchecked Sendable {
+    let sink: MetricSink
+    var families: [MetricFamily] { sink.families }
+}
+
+/// Collects the results of one scrape's collectors; the scrape waits on it.
+private final class ScrapeState: @unchecked Sendable {
+    private let lock = ConditionLock()
+    private var results: [CollectorResult?]
+    private var remaining: Int
+    private var closed = false
+
+    init(count: Int) {
+        results = Array(repeating: nil, count: count)
+        remaining = count
+    }
+
+    func finish(slot: Int, result: CollectorResult) {
+        lock.withLock {
+            guard !closed else { return }
+            results[slot] = result
+            remaining -= 1
+            if remaining == 0 { lock.broadcast() }
+        }
+    }
+
+    /// Returns what arrived by the deadline; later arrivals are ignored.
+    func wait(untilMonotonicNanoseconds deadline: UInt64) -> [CollectorResult?] {
+        lock.lock()
+        defer { lock.unlock() }
+        while remaining > 0 {
+            if monotonicNanoseconds() >= deadline { break }
+            _ = lock.wait(untilMonotonicNanoseconds: deadline)
+        }
+        closed = true
+        return results
+    }
+}
+
+/// The set of collector names with a run in progress.
+private final class RunningSet: @unchecked Sendable {
+    private let lock = ConditionLock()
+    private var names: Set<String> = []
+
+    /// Inserts `name`; false when it was already running.
+    func insert(_ name: String) -> Bool { lock.withLock { names.insert(name).inserted } }
+    func remove(_ name: String) { _ = lock.withLock { names.remove(name) } }
+}

@@ -1,0 +1,174 @@
+import Glibc
+import LanternCollectors
+import LanternFlags
+import LanternMetrics
+import Logging
+import Testing
+
+/// node_exporter's fixture tree: `../shared/fixtures/node_exporter` beside the package
+/// root, found from this file's real path (the test directory may be a symlink).
+enum Fixtures {
+    static let root: String = {
+        var directory = realPath(#filePath)
+        while !directory.isEmpty && directory != "/" {
+            directory = parent(directory)
+            if access(directory + "/Package.swift", F_OK) == 0 { break }
+        }
+        return parent(directory) + "/shared/fixtures/node_exporter"
+    }()
+
+    static let paths = HostPaths(procfs: root + "/proc", sysfs: root + "/sys", rootfs: root, udevData: root + "/udev/data")
+
+    static func read(_ relative: String) throws -> String {
+        try KernelFile.read(root + "/" + relative)
+    }
+
+    private static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+}
+
+/// One exposed series reduced to what the comparison needs; labels rendered as in the
+/// text format (sorted by name, escaped).
+struct Sample: Hashable, Comparable, CustomStringConvertible {
+    var name: String
+    var labels: String
+    var value: Double
+
+    static func < (a: Sample, b: Sample) -> Bool { (a.name, a.labels) < (b.name, b.labels) }
+    var description: String { "\(name){\(labels)} \(value)" }
+}
+
+struct FamilyHeader: Hashable {
+    var help: String
+    var type: String
+}
+
+/// What a collector exposed, or what e2e-output.txt expects, for a set of families.
+struct Exposition: Equatable {
+    var headers: [String: FamilyHeader] = [:]
+    var samples: [Sample] = []
+
+    /// Lines of e2e-output.txt for the families `include` selects. A test-only splitter:
+    /// enough for the label values these families have.
+    static func expected(families include: (String) -> Bool) throws -> Exposition {
+        var result = Exposition()
+        var helps: [String: String] = [:]
+        for line in try Fixtures.read("e2e-output.txt").split(separator: "\n") {
+            if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") {
+                let rest = line.dropFirst(7)
+                let name = String(rest.prefix { $0 != " " })
+                guard include(name) else { continue }
+                let text = String(rest.dropFirst(name.count + 1))
+                if line.hasPrefix("# HELP ") {
+                    helps[name] = text
+                } else {
+                    result.headers[name] = FamilyHeader(help: helps[name] ?? "", type: text)
+                }
+                continue
+            }
+            let name = String(line.prefix { $0 != "{" && $0 != " " })
+            guard include(name), let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            var labels = ""
+            if line.dropFirst(name.count).first == "{", let close = line[..<space].lastIndex(of: "}") {
+                labels = String(line[line.index(line.startIndex, offsetBy: name.count + 1)..<close])
+            }
+            result.samples.append(Sample(name: name, labels: labels, value: value))
+        }
+        result.samples.sort()
+        return result
+    }
+
+    static func collected(from sink: MetricSink) -> Exposition {
+        var result = Exposition()
+        for family in sink.families {
+            result.headers[family.name] = FamilyHeader(help: family.help, type: family.type.rawValue)
+            for metric in family.metrics {
+                guard case .scalar(let value) = metric.value else { continue }
+                let labels = metric.labels.map { "\($0.name)=\"\(escaped($0.value))\"" }.joined(separator: ",")
+                result.samples.append(Sample(name: family.name, labels: labels, value: value))
+            }
+        }
+        result.samples.sort()
+        return result
+    }
+
+    private static func escaped(_ value: String) -> String {
+        var text = ""
+        for character in value {
+            switch character {
+            case "\\": text += "\\\\"
+            case "\"": text += "\\\""
+            case "\n": text += "\\n"
+            default: text.append(character)
+            }
+        }
+        return text
+    }
+}
+
+/// The flags of E2E.md's x86_64 argv that these collectors read, over the declared defaults.
+func e2eFlags(_ overrides: [String: String] = [
+    "collector.cpu.info": "true",
+    "collector.cpu.info.bugs-include": "^(cpu_meltdown|spectre_.*|mds)$",
+    "collector.cpu.info.flags-include": "^(aes|avx.?|constant_tsc)$",
+    "collector.stat.softirq": "true",
+]) -> ParsedFlags {
+    var values: [String: [String]] = [:]
+    for definition in CollectorTable.definitions {
+        for flag in definition.flags {
+            if let value = flag.defaultValue { values[flag.name] = [value] }
+        }
+    }
+    for (name, value) in overrides { values[name] = [value] }
+    return ParsedFlags(values: values, explicitlySet: Set(overrides.keys))
+}
+
+let testLogger = Logger(label: "lantern.collectors.tests")
+
+/// Builds a collector through the table, as the exporter does, and runs it once.
+func scrape(_ name: String, paths: HostPaths = Fixtures.paths, flags: ParsedFlags = e2eFlags()) throws -> MetricSink {
+    let definition = try #require(CollectorTable.definition(named: name))
+    let collector = try definition.make(CollectorContext(paths: paths, flags: flags, logger: testLogger))
+    let sink = MetricSink()
+    try collector.collect(into: sink)
+    #expect(sink.problems.isEmpty, "\(sink.problems)")
+    return sink
+}
+
+/// A scratch directory for fixtures a test writes itself; removed with what was written.
+final class ScratchDirectory {
+    let path: String
+    private var created: [String] = []
+
+    init() throws {
+        var template = Array("/tmp/lantern-collectors-XXXXXX".utf8CString)
+        guard let directory = mkdtemp(&template) else { throw CollectorError("mkdtemp failed") }
+        path = String(cString: directory)
+    }
+
+    func write(_ relative: String, _ content: String) throws {
+        var current = path
+        for component in relative.split(separator: "/").dropLast() {
+            current += "/" + component
+            if mkdir(current, 0o755) == 0 { created.append(current) }
+        }
+        let file = path + "/" + relative
+        guard let handle = fopen(file, "w") else { throw CollectorError("cannot write \(file)") }
+        fputs(content, handle)
+        fclose(handle)
+        if !created.contains(file) { created.append(file) }
+    }
+
+    deinit {
+        for entry in created.reversed() { _ = remove(entry) }
+        rmdir(path)
+    }
+}

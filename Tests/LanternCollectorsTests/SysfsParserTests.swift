@@ -1,0 +1,73 @@
+import LanternCollectors
+import Testing
+
+@Suite struct SysfsParserTests {
+    @Test func isolatedFixture() throws {
+        let isolated = try KernelFile.parse(Fixtures.root + "/sys/devices/system/cpu/isolated", with: SysfsCPU.parseCPUList)
+        #expect(isolated == [1, 3, 4, 5, 9])
+    }
+
+    @Test func cpuLists() throws {
+        #expect(try SysfsCPU.parseCPUList("\n") == [])
+        #expect(try SysfsCPU.parseCPUList("0-3\n") == [0, 1, 2, 3])
+        #expect(try SysfsCPU.parseCPUList("7") == [7])
+    }
+
+    @Test(arguments: ["a", "1-2-3", "70000", "1,,2", "-4"])
+    func malformedCPUListIsAClearError(input: String) {
+        #expect(throws: ParseError.self) { _ = try SysfsCPU.parseCPUList(input) }
+    }
+
+    @Test func cpuDirectoriesFollowGlobOrder() {
+        let names = SysfsCPU.cpuDirectories(sysfsCPU: Fixtures.root + "/sys/devices/system/cpu")
+        #expect(names == ["cpu0", "cpu1", "cpu2", "cpu3"])
+        #expect(SysfsCPU.cpuDirectories(sysfsCPU: "/nonexistent/lantern").isEmpty)
+    }
+
+    @Test func clocksourceFixture() throws {
+        let sources = try ClockSource.readAll(directory: Fixtures.root + "/sys/devices/system/clocksource")
+        #expect(sources == [ClockSource(name: "clocksource0", available: ["tsc", "hpet", "acpi_pm"], current: "tsc")])
+    }
+
+    @Test func onlineStates() throws {
+        #expect(try SysfsCPU.parseOnline("1\n"))
+        #expect(try !SysfsCPU.parseOnline("0\n"))
+        #expect(throws: ParseError.self) { _ = try SysfsCPU.parseOnline("yes") }
+    }
+}
+
+@Suite struct KernelFileTests {
+    @Test func missingFileNamesThePath() {
+        #expect {
+            _ = try KernelFile.read("/nonexistent/lantern/stat")
+        } throws: { error in
+            guard let error = error as? KernelFileError else { return false }
+            return error.isNotFound && error.description.hasPrefix("/nonexistent/lantern/stat: open: ")
+        }
+    }
+
+    @Test func parseErrorsNameThePath() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("loadavg", "garbage\n")
+        #expect {
+            _ = try KernelFile.parse(scratch.path + "/loadavg", with: LoadAverage.parse)
+        } throws: { error in
+            "\(error)" == "\(scratch.path)/loadavg: unexpected content \"garbage\""
+        }
+    }
+
+    @Test func readsFilesLargerThanOneChunk() throws {
+        let scratch = try ScratchDirectory()
+        let content = String(repeating: "0123456789abcdef", count: 1000)
+        try scratch.write("big", content)
+        #expect(try KernelFile.read(scratch.path + "/big") == content)
+    }
+
+    @Test func readUIntTrimsAndValidates() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("good", " 42\n")
+        try scratch.write("bad", "4x2\n")
+        #expect(try KernelFile.readUInt(scratch.path + "/good") == 42)
+        #expect(throws: KernelFileError.self) { _ = try KernelFile.readUInt(scratch.path + "/bad") }
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Locations the end-to-end tests need: the package root, `../shared`, and the
+/// directory holding the binaries this test run was built with.
+enum TestPaths {
+    /// The package root, found from this file's real path (it may be reached through symlinks).
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("no Package.swift above \(#filePath)")
+    }()
+
+    static var shared: URL {
+        if let override = ProcessInfo.processInfo.environment["LANTERN_SHARED"] {
+            return URL(fileURLWithPath: override)
+        }
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared").standardizedFileURL
+    }
+
+    static var nodeExporterFixtures: URL { shared.appendingPathComponent("fixtures/node_exporter") }
+
+    /// The build products directory: where the test bundle itself lives.
+    static let productsDirectory: URL = {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return executable.deletingLastPathComponent()
+    }()
+
+    static var exporterBinary: URL { productsDirectory.appendingPathComponent("lantern-exporter") }
+
+    /// A fresh temporary directory, removed by the caller.
+    static func temporaryDirectory(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lantern-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
