@@ -108,7 +108,13 @@ public struct FlagSet: Sendable {
             if explicitlySet.contains(flag.name) && !flag.repeatable {
                 throw FlagError("flag '\(flag.name)' cannot be repeated")
             }
-            let value = try Self.validated(rawValue, for: flag.kind)
+            let value: String
+            do {
+                value = try Self.validated(rawValue, for: flag.kind)
+            } catch {
+                // kingpin reports only the value error; naming the flag is Lantern's addition.
+                throw FlagError("invalid value \(goQuote(rawValue)) for flag '--\(flag.name)': \(error.message)")
+            }
             values[flag.name, default: []].append(value)
             explicitlySet.insert(flag.name)
         }

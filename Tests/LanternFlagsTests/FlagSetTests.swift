@@ -132,21 +132,21 @@ func errorMessage(_ arguments: [String], _ flags: FlagSet = exporterFlags()) -> 
         (["-"], "unexpected "),
         (["--web.enable-lifecycle=maybe"], "unexpected maybe"),
         (["--no-web.enable-lifecycle=true"], "unexpected true"),
-        (["--log.format=xml"], "enum value must be one of logfmt,json, got 'xml'"),
-        (["--log.level", "verbose"], "enum value must be one of debug,info,warn,error, got 'verbose'"),
+        (["--log.format=xml"], "invalid value \"xml\" for flag '--log.format': enum value must be one of logfmt,json, got 'xml'"),
+        (["--log.level", "verbose"], "invalid value \"verbose\" for flag '--log.level': enum value must be one of debug,info,warn,error, got 'verbose'"),
         (["--path.procfs=/a", "--path.procfs=/b"], "flag 'path.procfs' cannot be repeated"),
         (["--web.enable-lifecycle", "--no-web.enable-lifecycle"], "flag 'web.enable-lifecycle' cannot be repeated"),
-        (["--web.max-requests=ten"], "strconv.ParseInt: parsing \"ten\": invalid syntax"),
-        (["--web.max-requests=99999999999999999999"], "strconv.ParseInt: parsing \"99999999999999999999\": value out of range"),
-        (["--web.max-requests=09"], "strconv.ParseInt: parsing \"09\": invalid syntax"),
-        (["--scrape.timeout=10"], "time: missing unit in duration \"10\""),
-        (["--scrape.timeout=10x"], "time: unknown unit \"x\" in duration \"10x\""),
-        (["--scrape.timeout=abc"], "time: invalid duration \"abc\""),
-        (["--storage.tsdb.retention.time=1d1y"], "not a valid duration string: \"1d1y\""),
+        (["--web.max-requests=ten"], "invalid value \"ten\" for flag '--web.max-requests': strconv.ParseInt: parsing \"ten\": invalid syntax"),
+        (["--web.max-requests=99999999999999999999"], "invalid value \"99999999999999999999\" for flag '--web.max-requests': strconv.ParseInt: parsing \"99999999999999999999\": value out of range"),
+        (["--web.max-requests=09"], "invalid value \"09\" for flag '--web.max-requests': strconv.ParseInt: parsing \"09\": invalid syntax"),
+        (["--scrape.timeout=10"], "invalid value \"10\" for flag '--scrape.timeout': time: missing unit in duration \"10\""),
+        (["--scrape.timeout=10x"], "invalid value \"10x\" for flag '--scrape.timeout': time: unknown unit \"x\" in duration \"10x\""),
+        (["--scrape.timeout=abc"], "invalid value \"abc\" for flag '--scrape.timeout': time: invalid duration \"abc\""),
+        (["--storage.tsdb.retention.time=1d1y"], "invalid value \"1d1y\" for flag '--storage.tsdb.retention.time': not a valid duration string: \"1d1y\""),
         // Syntax errors come first even when an earlier value is invalid.
         (["--log.format=xml", "--foo"], "unknown long flag '--foo'"),
         // Value errors are reported in command-line order.
-        (["--web.max-requests=x", "--log.format=xml"], "strconv.ParseInt: parsing \"x\": invalid syntax"),
+        (["--web.max-requests=x", "--log.format=xml"], "invalid value \"x\" for flag '--web.max-requests': strconv.ParseInt: parsing \"x\": invalid syntax"),
     ])
     func message(arguments: [String], expected: String) {
         #expect(errorMessage(arguments) == expected)

@@ -63,7 +63,7 @@ struct GoFloatTests {
         Case(1e22, "1e+22", openMetrics: "1e+22"),
         Case(1e100, "1e+100", openMetrics: "1e+100"),
         Case(1.5e-100, "1.5e-100", openMetrics: "1.5e-100"),
-        Case(5e-324, "5e-324", openMetrics: "5e-324"),
+        Case(.leastNonzeroMagnitude, "5e-324", openMetrics: "5e-324"),
         Case(2.2250738585072014e-308, "2.2250738585072014e-308", openMetrics: "2.2250738585072014e-308"),
         Case(.greatestFiniteMagnitude, "1.7976931348623157e+308", openMetrics: "1.7976931348623157e+308"),
         Case(-.greatestFiniteMagnitude, "-1.7976931348623157e+308", openMetrics: "-1.7976931348623157e+308"),

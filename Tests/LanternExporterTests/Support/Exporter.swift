@@ -1,7 +1,7 @@
 import Foundation
 
 /// A real `lantern-exporter` process listening on a loopback port chosen by the kernel.
-final class Exporter {
+final class Exporter: @unchecked Sendable {
     let process: RunningProcess
     let port: Int
 
