@@ -15,18 +15,22 @@ let package = Package(
         // zlib from Debian (zlib1g-dev): gzip for HTTP responses.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // Small Foundation-free pieces every module shares: kernel-file reading, Go's
+        // string quoting, Go's byte-wise string order.
+        .target(name: "LanternSupport"),
+
         // Metric model, registry, encoders and the exposition parser. No Foundation.
-        .target(name: "LanternMetrics"),
+        .target(name: "LanternMetrics", dependencies: ["LanternSupport"]),
 
         // kingpin-compatible command-line flags, shared by both binaries.
-        .target(name: "LanternFlags"),
+        .target(name: "LanternFlags", dependencies: ["LanternSupport"]),
 
         // logfmt / JSON log handlers for swift-log.
-        .target(name: "LanternLog", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "LanternLog", dependencies: ["LanternSupport", .product(name: "Logging", package: "swift-log")]),
 
         // Host collectors: kernel-file parsers (Procfs/, Sysfs/) apart from the metric mapping.
         .target(name: "LanternCollectors", dependencies: [
-            "LanternMetrics", "LanternFlags",
+            "LanternMetrics", "LanternFlags", "LanternSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -40,11 +44,11 @@ let package = Package(
         ]),
         .executableTarget(name: "lantern-exporter", dependencies: ["LanternExporter"]),
 
-        .testTarget(name: "LanternMetricsTests", dependencies: ["LanternMetrics"]),
+        .testTarget(name: "LanternMetricsTests", dependencies: ["LanternMetrics", "LanternSupport"]),
         .testTarget(name: "LanternFlagsTests", dependencies: ["LanternFlags"]),
         .testTarget(name: "LanternLogTests", dependencies: ["LanternLog"]),
         .testTarget(name: "LanternCollectorsTests", dependencies: [
-            "LanternCollectors", "LanternMetrics", "LanternFlags", .product(name: "Logging", package: "swift-log"),
+            "LanternCollectors", "LanternMetrics", "LanternFlags", "LanternSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics"]),
     ]

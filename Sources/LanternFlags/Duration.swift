@@ -1,3 +1,5 @@
+import LanternSupport
+
 /// Duration parsing in the two syntaxes the Prometheus tools accept on their command lines.
 
 /// A duration that did not parse, with the message the Go implementation gives.

@@ -1,3 +1,5 @@
+import LanternSupport
+
 /// A command-line error, worded as kingpin v2 words it (`unknown long flag '--foo'`).
 public struct FlagError: Error, Equatable, CustomStringConvertible {
     public let message: String

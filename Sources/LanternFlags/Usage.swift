@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import LanternSupport
 #endif
 
 /// `--help` text in the layout of kingpin v2's default usage template.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LanternSupport
 import Logging
 
 /// `--log.format`: Go slog's TextHandler (logfmt) or JSONHandler lines, as Prometheus' promslog
@@ -204,47 +205,6 @@ private func needsQuoting(_ text: String) -> Bool {
         }
     }
     return false
-}
-
-/// Go's `strconv.Quote`, which slog's TextHandler uses for values that need quoting.
-func goQuote(_ text: String) -> String {
-    var quoted = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": quoted += "\\\""
-        case "\\": quoted += "\\\\"
-        case "\u{07}": quoted += "\\a"
-        case "\u{08}": quoted += "\\b"
-        case "\u{0C}": quoted += "\\f"
-        case "\n": quoted += "\\n"
-        case "\r": quoted += "\\r"
-        case "\t": quoted += "\\t"
-        case "\u{0B}": quoted += "\\v"
-        default:
-            if isGoPrintable(scalar) {
-                quoted.unicodeScalars.append(scalar)
-            } else if scalar.value < 0x80 {
-                quoted += "\\x" + hex(scalar.value, width: 2)
-            } else if scalar.value < 0x10000 {
-                quoted += "\\u" + hex(scalar.value, width: 4)
-            } else {
-                quoted += "\\U" + hex(scalar.value, width: 8)
-            }
-        }
-    }
-    return quoted + "\""
-}
-
-/// Go's `unicode.IsPrint`: graphic characters and the ASCII space.
-private func isGoPrintable(_ scalar: Unicode.Scalar) -> Bool {
-    if scalar == " " { return true }
-    switch scalar.properties.generalCategory {
-    case .control, .format, .surrogate, .privateUse, .unassigned,
-         .spaceSeparator, .lineSeparator, .paragraphSeparator:
-        return false
-    default:
-        return true
-    }
 }
 
 private func hex(_ value: UInt32, width: Int) -> String {

@@ -62,7 +62,7 @@ import Testing
 
     @Test(arguments: ["MemTotal: lots kB\n", "MemTotal: 1 kB extra\n", "MemTotal:\n", "MemTotal 5 kB\n", "MemFree: -1 kB\n"])
     func malformedLineIsAClearError(input: String) {
-        #expect(throws: ParseError.self) { _ = try Meminfo.parse(input) }
+        #expect(throws: KernelParseError.self) { _ = try Meminfo.parse(input) }
     }
 
     @Test func emptyLinesAndEmptyFile() throws {
@@ -79,7 +79,7 @@ import Testing
 
     @Test(arguments: ["", "0.1 0.2\n", "a b c 1/2 3\n"])
     func malformedInputIsAClearError(input: String) {
-        #expect(throws: ParseError.self) { _ = try LoadAverage.parse(input) }
+        #expect(throws: KernelParseError.self) { _ = try LoadAverage.parse(input) }
     }
 }
 
@@ -100,7 +100,7 @@ import Testing
 
     @Test(arguments: ["vendor_id\t: GenuineIntel\n", "processor\t: first\n", "processor\t: 0\ncpu MHz\t\t: fast\n"])
     func malformedInputIsAClearError(input: String) {
-        #expect(throws: ParseError.self) { _ = try CPUInfo.parse(input) }
+        #expect(throws: KernelParseError.self) { _ = try CPUInfo.parse(input) }
     }
 
     @Test func emptyValuesAreKept() throws {

@@ -4,6 +4,7 @@ import LanternFlags
 import LanternMetrics
 import Logging
 import Testing
+import LanternSupport
 
 /// node_exporter's fixture tree: `../shared/fixtures/node_exporter` beside the package
 /// root, found from this file's real path (the test directory may be a symlink).

@@ -1,5 +1,6 @@
 import LanternCollectors
 import Testing
+import LanternSupport
 
 @Suite struct SysfsParserTests {
     @Test func isolatedFixture() throws {
@@ -15,7 +16,7 @@ import Testing
 
     @Test(arguments: ["a", "1-2-3", "70000", "1,,2", "-4"])
     func malformedCPUListIsAClearError(input: String) {
-        #expect(throws: ParseError.self) { _ = try SysfsCPU.parseCPUList(input) }
+        #expect(throws: KernelParseError.self) { _ = try SysfsCPU.parseCPUList(input) }
     }
 
     @Test func cpuDirectoriesFollowGlobOrder() {
@@ -32,7 +33,7 @@ import Testing
     @Test func onlineStates() throws {
         #expect(try SysfsCPU.parseOnline("1\n"))
         #expect(try !SysfsCPU.parseOnline("0\n"))
-        #expect(throws: ParseError.self) { _ = try SysfsCPU.parseOnline("yes") }
+        #expect(throws: KernelParseError.self) { _ = try SysfsCPU.parseOnline("yes") }
     }
 }
 

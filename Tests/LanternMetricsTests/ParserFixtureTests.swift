@@ -1,5 +1,6 @@
 import Testing
 @testable import LanternMetrics
+import LanternSupport
 
 @Suite struct ParserFixtureTests {
     @Test func e2eOutputParsesCompletely() throws {

@@ -1,6 +1,7 @@
 import LanternMetrics
 import Logging
 import Synchronization
+import LanternSupport
 
 /// node_exporter's `cpu` collector: per-CPU times from /proc/stat, optional
 /// /proc/cpuinfo details, isolated and online CPUs, and thermal throttle counts.

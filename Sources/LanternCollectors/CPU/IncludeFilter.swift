@@ -7,11 +7,11 @@ public struct IncludeFilter: @unchecked Sendable {
     private let regex: Regex<AnyRegexOutput>
     public let pattern: String
 
-    public init(pattern: String) throws(ParseError) {
+    public init(pattern: String) throws(KernelParseError) {
         do {
             regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
         } catch {
-            throw ParseError("invalid regular expression \"\(pattern)\": \(error)")
+            throw KernelParseError("invalid regular expression \"\(pattern)\": \(error)")
         }
         self.pattern = pattern
     }

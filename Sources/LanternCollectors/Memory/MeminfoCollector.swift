@@ -1,4 +1,5 @@
 import LanternMetrics
+import LanternSupport
 
 /// node_exporter's `meminfo` collector: /proc/meminfo as `node_memory_*` gauges.
 public struct MeminfoCollector: Collector {

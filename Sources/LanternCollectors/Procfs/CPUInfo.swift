@@ -18,7 +18,7 @@ public struct CPUInfo: Sendable, Hashable {
 
     /// Parses the x86 layout: blocks of `key<TAB>: value` lines, each starting with
     /// `processor`. Other lines before the first `processor` make the file invalid.
-    public static func parse(_ text: String) throws(ParseError) -> [CPUInfo] {
+    public static func parse(_ text: String) throws(KernelParseError) -> [CPUInfo] {
         var processors: [CPUInfo] = []
         for line in lines(text) where !trimmed(line).isEmpty {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -31,7 +31,7 @@ public struct CPUInfo: Sendable, Hashable {
                 processors.append(CPUInfo(processor: try parseUInt(trimmed(value), field: "processor")))
                 continue
             }
-            guard !processors.isEmpty else { throw ParseError("expected a processor line first, got \"\(line)\"") }
+            guard !processors.isEmpty else { throw KernelParseError("expected a processor line first, got \"\(line)\"") }
             let index = processors.count - 1
             switch key {
             case "vendor", "vendor_id": processors[index].vendorID = String(value)

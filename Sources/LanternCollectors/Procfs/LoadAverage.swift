@@ -10,9 +10,9 @@ public struct LoadAverage: Sendable, Hashable {
         self.load15 = load15
     }
 
-    public static func parse(_ text: String) throws(ParseError) -> LoadAverage {
+    public static func parse(_ text: String) throws(KernelParseError) -> LoadAverage {
         let parts = fields(text[...])
-        guard parts.count >= 3 else { throw ParseError("unexpected content \"\(trimmed(text[...]))\"") }
+        guard parts.count >= 3 else { throw KernelParseError("unexpected content \"\(trimmed(text[...]))\"") }
         return LoadAverage(
             load1: try parseDouble(parts[0], field: "load"),
             load5: try parseDouble(parts[1], field: "load"),

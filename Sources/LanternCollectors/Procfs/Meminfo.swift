@@ -16,14 +16,14 @@ public struct MeminfoEntry: Sendable, Hashable {
 public enum Meminfo {
     /// The entries of /proc/meminfo in file order. Any line whose value is not an
     /// unsigned integer fails the whole file, as in procfs.
-    public static func parse(_ text: String) throws(ParseError) -> [MeminfoEntry] {
+    public static func parse(_ text: String) throws(KernelParseError) -> [MeminfoEntry] {
         var entries: [MeminfoEntry] = []
         for line in lines(text) {
             let parts = fields(line)
             // Some CentOS 6 kernels print empty lines.
             if parts.isEmpty { continue }
             guard parts.count == 2 || parts.count == 3, parts[0].hasSuffix(":") else {
-                throw ParseError("malformed line \"\(line)\"")
+                throw KernelParseError("malformed line \"\(line)\"")
             }
             entries.append(MeminfoEntry(
                 key: String(parts[0].dropLast()),

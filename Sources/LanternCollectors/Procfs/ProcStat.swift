@@ -39,7 +39,7 @@ public struct ProcStat: Sendable, Hashable {
     /// Kernel ticks per second for /proc/stat: USER_HZ is 100 on every Linux ABI.
     static let userHZ = 100.0
 
-    public static func parse(_ text: String) throws(ParseError) -> ProcStat {
+    public static func parse(_ text: String) throws(KernelParseError) -> ProcStat {
         var stat = ProcStat()
         for line in lines(text) {
             let parts = fields(line)
@@ -61,7 +61,7 @@ public struct ProcStat: Sendable, Hashable {
                 } else if let number = Int(key.dropFirst(3)) {
                     stat.perCPU[number] = times
                 } else {
-                    throw ParseError("invalid cpu name \"\(key)\"")
+                    throw KernelParseError("invalid cpu name \"\(key)\"")
                 }
             }
         }
@@ -69,7 +69,7 @@ public struct ProcStat: Sendable, Hashable {
     }
 
     /// Older kernels have fewer columns (no steal, guest, guest_nice): missing ones stay 0.
-    private static func parseCPUTimes(_ parts: [Substring]) throws(ParseError) -> CPUTimes {
+    private static func parseCPUTimes(_ parts: [Substring]) throws(KernelParseError) -> CPUTimes {
         var times = CPUTimes()
         for (column, text) in zip(CPUTimes.columns, parts.dropFirst()) {
             times[keyPath: column] = try parseDouble(text, field: "\(parts[0]) ticks") / userHZ
@@ -77,10 +77,10 @@ public struct ProcStat: Sendable, Hashable {
         return times
     }
 
-    private static func parseSoftIRQ(_ parts: [Substring]) throws(ParseError) -> SoftIRQCounts {
+    private static func parseSoftIRQ(_ parts: [Substring]) throws(KernelParseError) -> SoftIRQCounts {
         let vectorCount = SoftIRQCounts.vectorNames.count
         guard parts.count >= 2 + vectorCount else {
-            throw ParseError("softirq line has \(parts.count - 1) counts, expected \(1 + vectorCount)")
+            throw KernelParseError("softirq line has \(parts.count - 1) counts, expected \(1 + vectorCount)")
         }
         var counts = SoftIRQCounts()
         counts.total = try parseUInt(parts[1], field: "softirq total")

@@ -1,60 +1,15 @@
-import LanternMetrics
-import Glibc
-
-/// A kernel file that could not be read or whose content made no sense, with the
-/// path it came from so that the scrape error says where to look.
-public struct KernelFileError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let reason: String
-    /// The errno of the failed system call; nil when the file was read but not understood.
-    public let errno: Int32?
-
-    public init(path: String, reason: String, errno: Int32? = nil) {
-        self.path = path
-        self.reason = reason
-        self.errno = errno
-    }
-
-    /// The file or directory does not exist: for most collectors, hardware or a kernel
-    /// feature that is absent, not a failure.
-    public var isNotFound: Bool { errno == ENOENT }
-    public var description: String { "\(path): \(reason)" }
-}
+import LanternSupport
 
 /// What a pure parser throws; `KernelFile.parse` attaches the path.
-public struct ParseError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct KernelParseError: Error, CustomStringConvertible, Sendable, Equatable {
     public let reason: String
     public init(_ reason: String) { self.reason = reason }
     public var description: String { reason }
 }
 
-/// Reading of small procfs/sysfs files and directories with plain system calls (no
-/// Foundation): one open, reads until end of file, one close.
-public enum KernelFile {
-    /// The whole content of a small file. Kernel files report a size of 0 or 4096 whatever
-    /// they hold, so this reads until end of file instead of trusting stat(2).
-    public static func read(_ path: String) throws(KernelFileError) -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw systemCallError(path, "open") }
-        defer { close(descriptor) }
-
-        var content: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                content.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                break
-            } else if Glibc.errno != EINTR {
-                throw systemCallError(path, "read")
-            }
-        }
-        return String(decoding: content, as: UTF8.self)
-    }
-
+extension KernelFile {
     /// Reads a file and runs a pure parser on it; parse failures name the file.
-    public static func parse<Value>(_ path: String, with parser: (String) throws(ParseError) -> Value) throws(KernelFileError) -> Value {
+    public static func parse<Value>(_ path: String, with parser: (String) throws(KernelParseError) -> Value) throws(KernelFileError) -> Value {
         let content = try read(path)
         do {
             return try parser(content)
@@ -65,22 +20,7 @@ public enum KernelFile {
 
     /// A file holding one unsigned decimal number, such as sysfs attributes.
     public static func readUInt(_ path: String) throws(KernelFileError) -> UInt64 {
-        try parse(path) { (text) throws(ParseError) in try parseUInt(trimmed(text[...]), field: "value") }
-    }
-
-    /// Names in a directory (without `.` and `..`), sorted byte-wise like Go's
-    /// `filepath.Glob` returns them.
-    public static func entries(of path: String) throws(KernelFileError) -> [String] {
-        guard let directory = opendir(path) else { throw systemCallError(path, "opendir") }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted { $0.utf8Precedes($1) }
+        try parse(path) { (text) throws(KernelParseError) in try parseUInt(trimmed(text[...]), field: "value") }
     }
 
     /// Entries named `<prefix><digit>...`, as matched by the glob `<prefix>[0-9]*`.
@@ -93,11 +33,5 @@ public enum KernelFile {
             guard let first = rest.first else { return false }
             return first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")
         }
-    }
-
-    private static func systemCallError(_ path: String, _ call: String) -> KernelFileError {
-        let code = Glibc.errno
-        let message = strerror(code).map { String(cString: $0) } ?? "errno \(code)"
-        return KernelFileError(path: path, reason: "\(call): \(message)", errno: code)
     }
 }

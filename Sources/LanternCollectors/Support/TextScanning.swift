@@ -1,5 +1,5 @@
 /// Small helpers shared by the procfs/sysfs parsers. They never trap on input: numbers
-/// that do not parse become a `ParseError` naming the field.
+/// that do not parse become a `KernelParseError` naming the field.
 
 /// Whitespace-separated fields, like Go's `strings.Fields` for ASCII input.
 @inlinable
@@ -26,12 +26,12 @@ func trimmed(_ text: Substring) -> Substring {
     return text[start...end]
 }
 
-func parseUInt(_ text: Substring, field: String) throws(ParseError) -> UInt64 {
-    guard let value = UInt64(text) else { throw ParseError("invalid \(field) \"\(text)\": not an unsigned integer") }
+func parseUInt(_ text: Substring, field: String) throws(KernelParseError) -> UInt64 {
+    guard let value = UInt64(text) else { throw KernelParseError("invalid \(field) \"\(text)\": not an unsigned integer") }
     return value
 }
 
-func parseDouble(_ text: Substring, field: String) throws(ParseError) -> Double {
-    guard let value = Double(text) else { throw ParseError("invalid \(field) \"\(text)\": not a number") }
+func parseDouble(_ text: Substring, field: String) throws(KernelParseError) -> Double {
+    guard let value = Double(text) else { throw KernelParseError("invalid \(field) \"\(text)\": not a number") }
     return value
 }

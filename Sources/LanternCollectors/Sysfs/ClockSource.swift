@@ -1,3 +1,5 @@
+import LanternSupport
+
 /// One clocksource device under `devices/system/clocksource`.
 public struct ClockSource: Sendable, Hashable {
     /// The directory name, such as `clocksource0`.

@@ -1,4 +1,5 @@
 import LanternMetrics
+import LanternSupport
 
 /// node_exporter's `loadavg` collector: node_load1, node_load5 and node_load15.
 public struct LoadavgCollector: Collector {

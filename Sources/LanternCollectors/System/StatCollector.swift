@@ -1,4 +1,5 @@
 import LanternMetrics
+import LanternSupport
 
 /// node_exporter's `stat` collector: the system-wide counters of /proc/stat.
 public struct StatCollector: Collector {

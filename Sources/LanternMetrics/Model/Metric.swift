@@ -1,3 +1,5 @@
+import LanternSupport
+
 /// A classic histogram: cumulative bucket counts by upper bound, plus count and sum.
 public struct HistogramValue: Sendable, Hashable {
     public struct Bucket: Sendable, Hashable {

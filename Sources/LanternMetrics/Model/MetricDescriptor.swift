@@ -1,3 +1,5 @@
+import LanternSupport
+
 /// The fixed part of a metric: name, help, type and label names. Collectors build
 /// their descriptors once and attach values to them on every scrape.
 public struct MetricDescriptor: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import LanternSupport
+
 /// One entry of an exposition, in input order.
 public enum ExpositionEntry: Sendable, Hashable {
     /// `# HELP name text`, with escapes resolved.

@@ -1,3 +1,5 @@
+import LanternSupport
+
 /// How one collector fared in one scrape.
 public struct CollectorOutcome: Sendable, Equatable {
     public enum Status: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import LanternSupport
+
 /// A constant `<namespace>_build_info{...} 1` family, as Prometheus' version
 /// collector exposes it.
 public struct BuildInfoCollector: Collector {

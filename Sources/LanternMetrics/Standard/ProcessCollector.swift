@@ -1,8 +1,5 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import LanternSupport
 
 /// The `process_*` self-metrics of the running process, with client_golang's names
 /// and help texts, read from `/proc/self` (Linux only).
@@ -37,7 +34,7 @@ public struct ProcessCollector: Collector {
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
         var problems: [String] = []
 
-        if let stat = ProcessStat(contents: readSmallFile("\(procfs)/self/stat")) {
+        if let stat = ProcessStat(contents: try? KernelFile.read("\(procfs)/self/stat")) {
             sink.add(Self.cpuSeconds, Double(stat.userTicks + stat.systemTicks) / ticksPerSecond)
             sink.add(Self.virtualMemory, Double(stat.virtualBytes))
             sink.add(Self.residentMemory, Double(stat.residentPages) * pageSize)
@@ -48,14 +45,14 @@ public struct ProcessCollector: Collector {
             problems.append("cannot parse \(procfs)/self/stat")
         }
 
-        if let openFDs = countDirectoryEntries("\(procfs)/self/fd") {
+        if let openFDs = try? KernelFile.entries(of: "\(procfs)/self/fd").count {
             sink.add(Self.openFDs, Double(openFDs))
         }
-        if let limits = readSmallFile("\(procfs)/self/limits") {
+        if let limits = try? KernelFile.read("\(procfs)/self/limits") {
             if let maxFiles = softLimit(named: "Max open files", in: limits) { sink.add(Self.maxFDs, maxFiles) }
             if let maxAddress = softLimit(named: "Max address space", in: limits) { sink.add(Self.virtualMemoryMax, maxAddress) }
         }
-        if let netstat = readSmallFile("\(procfs)/self/net/netstat"),
+        if let netstat = try? KernelFile.read("\(procfs)/self/net/netstat"),
            let octets = ipExtOctets(in: netstat) {
             sink.add(Self.networkReceive, octets.received)
             sink.add(Self.networkTransmit, octets.sent)
@@ -64,7 +61,7 @@ public struct ProcessCollector: Collector {
     }
 
     private func bootTimeSeconds() -> Double? {
-        guard let stat = readSmallFile("\(procfs)/stat") else { return nil }
+        guard let stat = try? KernelFile.read("\(procfs)/stat") else { return nil }
         for line in stat.split(separator: "\n") where line.hasPrefix("btime ") {
             return Double(line.dropFirst(6).trimmingSpaces())
         }
@@ -130,38 +127,4 @@ extension Substring {
         while result.last == " " || result.last == "\t" || result.last == "\n" { result.removeLast() }
         return result
     }
-}
-
-/// Reads a small file (procfs files report size 0, so read until EOF). Nil when it
-/// cannot be opened or read.
-func readSmallFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno == EINTR { continue }
-            return nil
-        }
-        if count == 0 { break }
-        bytes.append(contentsOf: chunk[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-/// Number of entries in a directory, not counting `.` and `..`.
-func countDirectoryEntries(_ path: String) -> Int? {
-    guard let directory = opendir(path) else { return nil }
-    defer { closedir(directory) }
-    var count = 0
-    while let entry = readdir(directory) {
-        let isDot = withUnsafeBytes(of: entry.pointee.d_name) { name in
-            name[0] == UInt8(ascii: ".") && (name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0))
-        }
-        if !isDot { count += 1 }
-    }
-    return count
 }

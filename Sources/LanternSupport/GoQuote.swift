@@ -1,6 +1,6 @@
-/// Go's `strconv.Quote`: kingpin quotes string defaults in `--help` and Go's error messages
-/// quote the offending input this way.
-func goQuote(_ text: String) -> String {
+/// Go's `strconv.Quote`: kingpin quotes string defaults in `--help`, Go's error messages
+/// quote the offending input, and slog's text handler quotes values this way.
+public func goQuote(_ text: String) -> String {
     var quoted = "\""
     for scalar in text.unicodeScalars {
         switch scalar {
@@ -29,7 +29,7 @@ func goQuote(_ text: String) -> String {
 }
 
 /// Go's `unicode.IsPrint`: graphic characters and the ASCII space, nothing else.
-func isGoPrintable(_ scalar: Unicode.Scalar) -> Bool {
+public func isGoPrintable(_ scalar: Unicode.Scalar) -> Bool {
     if scalar == " " { return true }
     switch scalar.properties.generalCategory {
     case .control, .format, .surrogate, .privateUse, .unassigned,
