@@ -56,7 +56,7 @@ public enum ExporterCommand {
             procfs: parsed.string(ExporterFlags.procfs.name), sysfs: parsed.string(ExporterFlags.sysfs.name),
             rootfs: parsed.string(ExporterFlags.rootfs.name), udevData: parsed.string(ExporterFlags.udevData.name))
         let context = CollectorContext(paths: paths, flags: parsed, logger: logger)
-        let enabled = ExporterFlags.collectorSwitches.enabledCollectorNames(parsed)
+        let enabled = CollectorTable.switches.enabledCollectorNames(parsed)
         logger.info("Enabled collectors")
         var collectors: [NamedCollector] = []
         for name in enabled.sorted() {

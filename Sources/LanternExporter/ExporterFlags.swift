@@ -23,13 +23,9 @@ enum ExporterFlags {
         help: "Addresses on which to expose metrics and web interface. Repeatable for multiple addresses. Examples: `:9100` or `[::1]:9100` for http.",
         default: ":9100", repeatable: true)
 
-    static let collectorSwitches = CollectorFlags(
-        CollectorTable.definitions.map { CollectorFlags.Collector($0.name, enabledByDefault: $0.enabledByDefault) })
-
     static func flagSet() -> FlagSet {
         var flags = FlagSet(programName: "lantern-exporter")
-        flags.add(contentsOf: collectorSwitches.flags)
-        flags.add(contentsOf: CollectorTable.definitions.flatMap(\.flags))
+        flags.add(contentsOf: CollectorTable.allFlags)
         flags.add(contentsOf: [collectorTimeout, procfs, sysfs, rootfs, udevData, telemetryPath, disableExporterMetrics, maxRequests, listenAddress])
         flags.add(contentsOf: LogFlags.flags)
         flags.addVersionFlag()

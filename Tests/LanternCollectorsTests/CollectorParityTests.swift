@@ -45,14 +45,14 @@ import Testing
     }
 
     @Test func cpuInfoOffExposesNoInfoFamilies() throws {
-        let sink = try scrape("cpu", flags: e2eFlags([:]))
+        let sink = try scrape("cpu", flags: defaultFlags())
         let names = Set(sink.families.map(\.name))
         #expect(names == ["node_cpu_seconds_total", "node_cpu_guest_seconds_total", "node_cpu_core_throttles_total",
                           "node_cpu_package_throttles_total", "node_cpu_isolated"])
     }
 
     @Test func includeFlagsTurnCPUInfoOnAndGuestCanBeDisabled() throws {
-        let sink = try scrape("cpu", flags: e2eFlags(["collector.cpu.info.flags-include": "^avx", "collector.cpu.guest": "false"]))
+        let sink = try scrape("cpu", flags: defaultFlags(["collector.cpu.info.flags-include": "^avx", "collector.cpu.guest": "false"]))
         let names = Set(sink.families.map(\.name))
         #expect(names.contains("node_cpu_info"))
         #expect(!names.contains("node_cpu_guest_seconds_total"))
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func frequencyFollowsTheCpufreqCollector() throws {
-        var flags = e2eFlags()
+        var flags = try e2eFlags()
         flags = ParsedFlags(values: flags.values.merging(["collector.cpufreq": ["false"]]) { $1 }, explicitlySet: flags.explicitlySet)
         let sink = try scrape("cpu", flags: flags)
         #expect(!sink.families.contains { $0.name == "node_cpu_frequency_hertz" })
@@ -77,12 +77,12 @@ import Testing
 
     @Test func invalidIncludePatternFailsConstruction() throws {
         let definition = try #require(CollectorTable.definition(named: "cpu"))
-        let context = CollectorContext(paths: Fixtures.paths, flags: e2eFlags(["collector.cpu.info.bugs-include": "(unclosed"]), logger: testLogger)
+        let context = CollectorContext(paths: Fixtures.paths, flags: try e2eFlags(["collector.cpu.info.bugs-include": "(unclosed"]), logger: testLogger)
         #expect(throws: CollectorError.self) { _ = try definition.make(context) }
     }
 
     @Test func statWithoutSoftirqFlag() throws {
-        let sink = try scrape("stat", flags: e2eFlags([:]))
+        let sink = try scrape("stat", flags: defaultFlags())
         #expect(!sink.families.contains { $0.name == "node_softirqs_total" })
         #expect(sink.families.count == 6)
     }

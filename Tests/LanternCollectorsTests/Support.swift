@@ -115,29 +115,48 @@ struct Exposition: Equatable {
     }
 }
 
-/// The flags of E2E.md's x86_64 argv that these collectors read, over the declared defaults.
-func e2eFlags(_ overrides: [String: String] = [
-    "collector.cpu.info": "true",
-    "collector.cpu.info.bugs-include": "^(cpu_meltdown|spectre_.*|mds)$",
-    "collector.cpu.info.flags-include": "^(aes|avx.?|constant_tsc)$",
-    "collector.stat.softirq": "true",
-]) -> ParsedFlags {
-    var values: [String: [String]] = [:]
-    for definition in CollectorTable.definitions {
-        for flag in definition.flags {
-            if let value = flag.defaultValue { values[flag.name] = [value] }
+/// Parses collector flags with the real flag parser over the table's flags.
+func collectorFlags(_ arguments: [String]) throws -> ParsedFlags {
+    var flagSet = FlagSet(programName: "lantern-exporter")
+    flagSet.add(contentsOf: CollectorTable.allFlags)
+    guard case .run(let parsed) = try flagSet.parse(arguments) else { throw CollectorError("arguments asked for help") }
+    return parsed
+}
+
+/// Every flag at its default, but for `overrides`.
+func defaultFlags(_ overrides: [String: String] = [:]) throws -> ParsedFlags {
+    try collectorFlags(overrides.map { "--\($0.key)=\($0.value)" })
+}
+
+/// The collector flags of node_exporter's e2e argv (`e2e-args-x86_64.txt`), with
+/// `overrides` in place of the e2e values. Flags of collectors not in the table yet
+/// are left out.
+func e2eFlags(_ overrides: [String: String] = [:]) throws -> ParsedFlags {
+    let declared = Set(CollectorTable.allFlags.map(\.name))
+    let argv = try Fixtures.read("e2e-args-x86_64.txt").split(separator: "\n").dropFirst().map(String.init)
+    var arguments: [String] = []
+    var index = 0
+    while index < argv.count {
+        let argument = argv[index]
+        index += 1
+        let name = String(argument.dropFirst(2).split(separator: "=", maxSplits: 1).first ?? "")
+        let bare = name.hasPrefix("no-") ? String(name.dropFirst(3)) : name
+        guard argument.hasPrefix("--"), declared.contains(bare), overrides[bare] == nil else {
+            // A flag we do not declare; skip its separate value too (`--web.listen-address X`).
+            if !argument.contains("="), index < argv.count, !argv[index].hasPrefix("--") { index += 1 }
+            continue
         }
+        arguments.append(argument)
     }
-    for (name, value) in overrides { values[name] = [value] }
-    return ParsedFlags(values: values, explicitlySet: Set(overrides.keys))
+    return try collectorFlags(arguments + overrides.map { "--\($0.key)=\($0.value)" })
 }
 
 let testLogger = Logger(label: "lantern.collectors.tests")
 
 /// Builds a collector through the table, as the exporter does, and runs it once.
-func scrape(_ name: String, paths: HostPaths = Fixtures.paths, flags: ParsedFlags = e2eFlags()) throws -> MetricSink {
+func scrape(_ name: String, paths: HostPaths = Fixtures.paths, flags: ParsedFlags? = nil) throws -> MetricSink {
     let definition = try #require(CollectorTable.definition(named: name))
-    let collector = try definition.make(CollectorContext(paths: paths, flags: flags, logger: testLogger))
+    let collector = try definition.make(CollectorContext(paths: paths, flags: try flags ?? e2eFlags(), logger: testLogger))
     let sink = MetricSink()
     try collector.collect(into: sink)
     #expect(sink.problems.isEmpty, "\(sink.problems)")

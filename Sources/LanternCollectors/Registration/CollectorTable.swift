@@ -25,6 +25,16 @@ public enum CollectorTable {
         },
     ]
 
+    /// `--[no-]collector.<name>` for every collector, `--collector.disable-defaults`, then
+    /// each collector's own flags.
+    public static var switches: CollectorFlags {
+        CollectorFlags(definitions.map { CollectorFlags.Collector($0.name, enabledByDefault: $0.enabledByDefault) })
+    }
+
+    public static var allFlags: [Flag] {
+        switches.flags + definitions.flatMap(\.flags)
+    }
+
     /// The definition of the collector enabled by `--collector.<name>`.
     public static func definition(named name: String) -> CollectorDefinition? {
         definitions.first { $0.name == name }
