@@ -34,6 +34,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // exporter-toolkit's web config (TLS, basic auth, headers, rate limits) for both
+        // binaries, and the Foundation-free YAML subset reader it is written in.
+        .target(name: "LanternWeb"),
+
         // The exporter: flags, HTTP server, self-metrics.
         .target(name: "LanternExporter", dependencies: [
             "LanternMetrics", "LanternCollectors", "LanternFlags", "LanternLog", "CZlib",
@@ -50,6 +54,7 @@ let package = Package(
         .testTarget(name: "LanternCollectorsTests", dependencies: [
             "LanternCollectors", "LanternMetrics", "LanternFlags", "LanternSupport", .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "LanternWebTests", dependencies: ["LanternWeb"]),
         .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics"]),
     ]
 )
