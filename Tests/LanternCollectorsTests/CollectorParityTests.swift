@@ -175,12 +175,17 @@ import Testing
 @Suite struct CollectorTableTests {
     @Test func namesDefaultsAndFlags() {
         let table = CollectorTable.definitions
-        #expect(table.map(\.name) == ["cpu", "loadavg", "meminfo", "stat", "time", "uname"])
-        #expect(table.allSatisfy { $0.enabledByDefault })
+        let names = table.map(\.name)
+        #expect(names == names.sorted(), "the table is kept in alphabetical order")
+        #expect(Set(names).count == names.count, "collector names are unique")
+        for name in ["cpu", "loadavg", "meminfo", "stat", "time", "uname"] {
+            #expect(CollectorTable.definition(named: name)?.enabledByDefault == true, "\(name) is on by default")
+        }
         let flags = table.flatMap(\.flags)
-        #expect(flags.map(\.name) == ["collector.cpu.guest", "collector.cpu.info", "collector.cpu.info.flags-include",
-                                      "collector.cpu.info.bugs-include", "collector.stat.softirq"])
-        #expect(flags.allSatisfy { $0.name.hasPrefix("collector.") })
+        #expect(Set(flags.map(\.name)).count == flags.count, "flag names are unique")
+        for definition in table {
+            #expect(definition.flags.allSatisfy { $0.name.hasPrefix("collector.") }, "\(definition.name)'s flags")
+        }
         #expect(flags.first { $0.name == "collector.cpu.guest" }?.defaultValue == "true")
         #expect(flags.first { $0.name == "collector.stat.softirq" }?.kind == .bool)
     }

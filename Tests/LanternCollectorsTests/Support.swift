@@ -7,7 +7,8 @@ import Testing
 import LanternSupport
 
 /// node_exporter's fixture tree: `../shared/fixtures/node_exporter` beside the package
-/// root, found from this file's real path (the test directory may be a symlink).
+/// root (found from this file's real path; the test directory may be a symlink), with
+/// its symbolic links restored by `scripts/materialize-fixtures` into `.build/`.
 enum Fixtures {
     static let root: String = {
         var directory = realPath(#filePath)
@@ -15,7 +16,12 @@ enum Fixtures {
             directory = parent(directory)
             if access(directory + "/Package.swift", F_OK) == 0 { break }
         }
-        return parent(directory) + "/shared/fixtures/node_exporter"
+        let shared = parent(directory) + "/shared/fixtures/node_exporter"
+        let materialized = directory + "/.build/lantern-fixtures/node_exporter"
+        if access(materialized, F_OK) != 0 {
+            _ = system("'\(directory)/scripts/materialize-fixtures' '\(shared)' '\(materialized)' > /dev/null")
+        }
+        return materialized
     }()
 
     static let paths = HostPaths(procfs: root + "/proc", sysfs: root + "/sys", rootfs: root, udevData: root + "/udev/data")

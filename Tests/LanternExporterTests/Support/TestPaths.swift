@@ -20,7 +20,16 @@ enum TestPaths {
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared").standardizedFileURL
     }
 
-    static var nodeExporterFixtures: URL { shared.appendingPathComponent("fixtures/node_exporter") }
+    /// node_exporter's fixtures with their symbolic links restored (the shared copy lost
+    /// them; see `scripts/materialize-fixtures`), built once into `.build/`.
+    static let nodeExporterFixtures: URL = {
+        let materialized = packageRoot.appendingPathComponent(".build/lantern-fixtures/node_exporter")
+        if !FileManager.default.fileExists(atPath: materialized.path) {
+            let script = packageRoot.appendingPathComponent("scripts/materialize-fixtures").path
+            _ = try? RunningProcess.run(script, [shared.appendingPathComponent("fixtures/node_exporter").path, materialized.path])
+        }
+        return materialized
+    }()
 
     /// The build products directory: where the test bundle itself lives.
     static let productsDirectory: URL = {
