@@ -38,6 +38,15 @@ let package = Package(
         // binaries, and the Foundation-free YAML subset reader it is written in.
         .target(name: "LanternWeb"),
 
+        // The PromQL engine: lexer, parser, evaluator, the storage interface a TSDB
+        // implements (Storage/Queryable.swift), an in-memory store and the promqltest
+        // conformance runner. No Foundation.
+        .target(name: "LanternPromQL", dependencies: ["LanternMetrics", "LanternSupport"]),
+
+        // The time-series database: head + WAL + blocks in Prometheus' on-disk format,
+        // serving LanternPromQL's Queryable. No Foundation.
+        .target(name: "LanternTSDB", dependencies: ["LanternPromQL", "LanternMetrics", "LanternSupport"]),
+
         // The exporter: flags, HTTP server, self-metrics.
         .target(name: "LanternExporter", dependencies: [
             "LanternMetrics", "LanternCollectors", "LanternFlags", "LanternLog", "CZlib",
@@ -56,5 +65,9 @@ let package = Package(
         ]),
         .testTarget(name: "LanternWebTests", dependencies: ["LanternWeb"]),
         .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics"]),
+        .testTarget(name: "LanternPromQLTests", dependencies: ["LanternPromQL", "LanternSupport"]),
+        // Writes to a TSDB until killed: the crash-safety test's kill -9 subject.
+        .executableTarget(name: "lantern-tsdb-crashwriter", dependencies: ["LanternTSDB", "LanternPromQL"], path: "Tests/LanternTSDBCrashWriter"),
+        .testTarget(name: "LanternTSDBTests", dependencies: ["LanternTSDB", "LanternPromQL", "lantern-tsdb-crashwriter"]),
     ]
 )

@@ -1,0 +1,57 @@
+import LanternSupport
+
+/// One `name op "value"` condition of a selector; regexes are fully anchored, as in Prometheus.
+public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        case equal = "="
+        case notEqual = "!="
+        case regexMatch = "=~"
+        case regexNoMatch = "!~"
+    }
+
+    public let kind: Kind
+    public let name: String
+    public let value: String
+    private let regex: AnchoredRegex?
+
+    /// Throws `RegexError` when a regex matcher's pattern does not compile.
+    public init(_ kind: Kind, _ name: String, _ value: String) throws(RegexError) {
+        self.kind = kind
+        self.name = name
+        self.value = value
+        switch kind {
+        case .equal, .notEqual: regex = nil
+        case .regexMatch, .regexNoMatch: regex = try AnchoredRegex(value)
+        }
+    }
+
+    public func matches(_ candidate: String) -> Bool {
+        switch kind {
+        case .equal: return candidate == value
+        case .notEqual: return candidate != value
+        case .regexMatch: return regex!.matches(candidate)
+        case .regexNoMatch: return !regex!.matches(candidate)
+        }
+    }
+
+    /// Whether the matcher accepts a series that lacks the label (an empty value).
+    public var matchesEmpty: Bool { matches("") }
+
+    public static func == (lhs: LabelMatcher, rhs: LabelMatcher) -> Bool {
+        lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(name)
+        hasher.combine(value)
+    }
+
+    public var description: String { "\(name)\(kind.rawValue)\(goQuote(value))" }
+}
+
+extension Labels {
+    public func matches(_ matchers: [LabelMatcher]) -> Bool {
+        matchers.allSatisfy { $0.matches(value($0.name)) }
+    }
+}

@@ -1,0 +1,105 @@
+import LanternMetrics
+import LanternSupport
+
+/// A series' identity: label pairs kept sorted by name, names unique.
+/// Sorted storage makes equality, hashing and Prometheus's result order cheap.
+public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public static let metricName = "__name__"
+
+    public private(set) var pairs: [Label] {
+        didSet { cachedHash = Labels.hash(of: pairs) }
+    }
+    /// Label sets are dictionary keys at every evaluation step; hashing once per change
+    /// instead of once per lookup matters.
+    private var cachedHash: Int
+
+    public init() {
+        pairs = []
+        cachedHash = Labels.hash(of: [])
+    }
+
+    private static func hash(of pairs: [Label]) -> Int {
+        var hasher = Hasher()
+        hasher.combine(pairs)
+        return hasher.finalize()
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(cachedHash)
+    }
+
+    public static func == (lhs: Labels, rhs: Labels) -> Bool {
+        lhs.cachedHash == rhs.cachedHash && lhs.pairs == rhs.pairs
+    }
+
+    /// Builds a label set from pairs in any order; a later duplicate name wins.
+    public init(_ unsorted: [Label]) {
+        var byName: [String: String] = [:]
+        for label in unsorted { byName[label.name] = label.value }
+        pairs = byName.map { Label($0.key, $0.value) }.sorted { $0.name.utf8Precedes($1.name) }
+        cachedHash = Labels.hash(of: pairs)
+    }
+
+    public init(_ dictionary: [String: String]) {
+        self.init(dictionary.map { Label($0.key, $0.value) })
+    }
+
+    public var isEmpty: Bool { pairs.isEmpty }
+
+    public subscript(name: String) -> String? {
+        for label in pairs where label.name == name { return label.value }
+        return nil
+    }
+
+    /// The value of `name`, or "" when absent (Prometheus treats both alike).
+    public func value(_ name: String) -> String { self[name] ?? "" }
+
+    public var metricName: String? { self[Labels.metricName] }
+
+    /// Sets `name` to `value`; an empty value removes the label, as in Prometheus.
+    public mutating func set(_ name: String, _ value: String) {
+        if let index = pairs.firstIndex(where: { !$0.name.utf8Precedes(name) }) {
+            if pairs[index].name == name {
+                if value.isEmpty { pairs.remove(at: index) } else { pairs[index].value = value }
+            } else if !value.isEmpty {
+                pairs.insert(Label(name, value), at: index)
+            }
+        } else if !value.isEmpty {
+            pairs.append(Label(name, value))
+        }
+    }
+
+    public mutating func remove(_ name: String) {
+        pairs.removeAll { $0.name == name }
+    }
+
+    public func removing(_ names: Set<String>) -> Labels {
+        var copy = self
+        copy.pairs.removeAll { names.contains($0.name) }
+        return copy
+    }
+
+    public func keeping(_ names: Set<String>) -> Labels {
+        var copy = self
+        copy.pairs.removeAll { !names.contains($0.name) }
+        return copy
+    }
+
+    public var withoutMetricName: Labels { removing([Labels.metricName]) }
+
+    /// Prometheus's `labels.Compare`: pair by pair, name first, then value; shorter sets first.
+    public static func < (lhs: Labels, rhs: Labels) -> Bool {
+        let count = min(lhs.pairs.count, rhs.pairs.count)
+        for index in 0..<count {
+            let left = lhs.pairs[index], right = rhs.pairs[index]
+            if left.name != right.name { return left.name.utf8Precedes(right.name) }
+            if left.value != right.value { return left.value.utf8Precedes(right.value) }
+        }
+        return lhs.pairs.count < rhs.pairs.count
+    }
+
+    /// Prometheus's `labels.String()`: `{__name__="up", job="api"}`, values Go-quoted.
+    public var description: String {
+        "{" + pairs.map { "\($0.name)=\(goQuote($0.value))" }.joined(separator: ", ") + "}"
+    }
+}

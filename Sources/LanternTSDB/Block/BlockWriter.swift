@@ -1,0 +1,58 @@
+import LanternPromQL
+
+/// Writes one block: chunks as series are added (sorted by labels), then index,
+/// tombstones and meta.json, all in `<ulid>.tmp-for-creation`, renamed into place only
+/// when complete and fsynced, so a crash never leaves a half block under a ULID name.
+final class BlockWriter {
+    private let parentDirectory: String
+    let ulid: String
+    private let temporaryDirectory: String
+    private let chunkWriter: ChunkSegmentWriter
+    private var series: [IndexedSeries] = []
+    private var sampleCount: Int64 = 0
+    private var chunkCount: Int64 = 0
+
+    static let temporarySuffix = ".tmp-for-creation"
+
+    init(parentDirectory: String, nowMilliseconds: Int64) throws {
+        self.parentDirectory = parentDirectory
+        ulid = ULID.make(milliseconds: UInt64(max(0, nowMilliseconds)))
+        temporaryDirectory = parentDirectory + "/" + ulid + Self.temporarySuffix
+        try FileSystem.createDirectory(temporaryDirectory)
+        chunkWriter = try ChunkSegmentWriter(directory: temporaryDirectory + "/chunks")
+    }
+
+    /// Adds a series with its XOR chunks (time-ordered, each `(minTime, maxTime, data)`).
+    func add(_ labels: Labels, chunks: [(minTime: Int64, maxTime: Int64, data: UnsafeRawBufferPointer)]) throws {
+        guard !chunks.isEmpty else { return }
+        var metas: [ChunkMeta] = []
+        for chunk in chunks {
+            let reference = try chunkWriter.write(encoding: XORChunkAppender.encoding, data: chunk.data)
+            metas.append(ChunkMeta(minTime: chunk.minTime, maxTime: chunk.maxTime, reference: reference))
+            sampleCount += Int64(chunk.data.count >= 2 ? Int(chunk.data[0]) << 8 | Int(chunk.data[1]) : 0)
+        }
+        chunkCount += Int64(metas.count)
+        series.append(IndexedSeries(labels: labels, chunks: metas))
+    }
+
+    /// Completes the block covering `[minTime, maxTime)` and returns its meta.
+    func finish(minTime: Int64, maxTime: Int64, level: Int, sources: [String]? = nil, parents: [BlockMeta.Parent] = []) throws -> BlockMeta {
+        try chunkWriter.close()
+        try IndexWriter.write(path: temporaryDirectory + "/index", series: series)
+        try Tombstones.writeEmpty(path: temporaryDirectory + "/tombstones")
+        let meta = BlockMeta(ulid: ulid, minTime: minTime, maxTime: maxTime, numSamples: sampleCount,
+                             numSeries: Int64(series.count), numChunks: chunkCount, level: level,
+                             sources: sources ?? [ulid], parents: parents)
+        try FileSystem.writeFile(temporaryDirectory + "/meta.json", Array(meta.json().utf8))
+        FileSystem.syncDirectory(temporaryDirectory)
+        try FileSystem.rename(temporaryDirectory, parentDirectory + "/" + ulid)
+        FileSystem.syncDirectory(parentDirectory)
+        return meta
+    }
+
+    /// Removes the unfinished directory after a failure.
+    func abandon() {
+        try? chunkWriter.close()
+        try? FileSystem.removeRecursively(temporaryDirectory)
+    }
+}

@@ -1,0 +1,97 @@
+/// Bit-level writer of Gorilla chunks: most significant bit first, the last byte
+/// partially filled (`freeBitsInLastByte` of its low bits still unused).
+struct BitWriter {
+    var bytes: [UInt8]
+    private(set) var freeBitsInLastByte = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func writeBit(_ bit: Bool) {
+        if freeBitsInLastByte == 0 {
+            bytes.append(0)
+            freeBitsInLastByte = 8
+        }
+        if bit { bytes[bytes.count - 1] |= 1 << (freeBitsInLastByte - 1) }
+        freeBitsInLastByte -= 1
+    }
+
+    /// The low `count` bits of `value`, highest first: whole bytes first, then bit by bit,
+    /// exactly as Prometheus' bstream does (which decides the chunk's final length).
+    mutating func writeBits(_ value: UInt64, count: Int) {
+        var shifted = count == 0 ? 0 : value << UInt64(64 - count)
+        var left = count
+        while left >= 8 {
+            writeByte(UInt8(truncatingIfNeeded: shifted >> 56))
+            shifted <<= 8
+            left -= 8
+        }
+        while left > 0 {
+            writeBit(shifted >> 63 == 1)
+            shifted <<= 1
+            left -= 1
+        }
+    }
+
+    /// Like Prometheus' bstream.writeByte, always opens a new last byte: a chunk ending
+    /// on a byte written when the stream was aligned carries one trailing zero byte.
+    mutating func writeByte(_ value: UInt8) {
+        if freeBitsInLastByte == 0 {
+            bytes.append(0)
+            freeBitsInLastByte = 8
+        }
+        bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: UInt16(value) >> UInt16(8 - freeBitsInLastByte))
+        bytes.append(UInt8(truncatingIfNeeded: UInt16(value) << UInt16(freeBitsInLastByte)))
+    }
+}
+
+/// Bit-level reader over a chunk's bytes (borrowed: the chunk outlives the reader).
+struct BitReader {
+    let bytes: UnsafeRawBufferPointer
+    private var bitOffset: Int
+
+    init(_ bytes: UnsafeRawBufferPointer, byteOffset: Int) {
+        self.bytes = bytes
+        bitOffset = byteOffset * 8
+    }
+
+    mutating func readBit() throws -> Bool {
+        guard bitOffset < bytes.count * 8 else { throw FormatError("chunk ends mid-sample") }
+        defer { bitOffset += 1 }
+        return bytes[bitOffset >> 3] & (0x80 >> UInt8(bitOffset & 7)) != 0
+    }
+
+    mutating func readBits(_ count: Int) throws -> UInt64 {
+        guard bitOffset + count <= bytes.count * 8 else { throw FormatError("chunk ends mid-sample") }
+        var result: UInt64 = 0
+        var left = count
+        while left > 0 {
+            let bitInByte = bitOffset & 7
+            let take = min(left, 8 - bitInByte)
+            let byte = UInt64(bytes[bitOffset >> 3])
+            let piece = (byte >> UInt64(8 - bitInByte - take)) & ((1 << UInt64(take)) - 1)
+            result = result << UInt64(take) | piece
+            bitOffset += take
+            left -= take
+        }
+        return result
+    }
+
+    mutating func readByte() throws -> UInt8 { UInt8(try readBits(8)) }
+
+    mutating func readUvarint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while shift < 70 {
+            let next = try readByte()
+            result |= UInt64(next & 0x7F) << shift
+            if next < 0x80 { return result }
+            shift += 7
+        }
+        throw FormatError("varint overflows 64 bits in chunk")
+    }
+
+    mutating func readVarint() throws -> Int64 {
+        let zigZagged = try readUvarint()
+        return Int64(bitPattern: zigZagged >> 1) ^ -Int64(bitPattern: zigZagged & 1)
+    }
+}

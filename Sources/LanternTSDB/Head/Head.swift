@@ -1,0 +1,113 @@
+import LanternPromQL
+
+/// The in-memory part of the database: series by label set (a hash map) and by
+/// reference, a postings index (label pair -> sorted references) for matcher lookups,
+/// and the time span of the samples held. A value type mutated under the database lock.
+struct Head: Sendable {
+    let chunkRange: Int64
+    private(set) var seriesByReference: [UInt64: MemorySeries] = [:]
+    private var referenceByLabels: [Labels: UInt64] = [:]
+    private var postingsByName: [String: [String: [UInt64]]] = [:]
+    private(set) var nextReference: UInt64 = 1
+    private(set) var minTime: Int64 = .max
+    private(set) var maxTime: Int64 = .min
+    /// Samples older than this were already written to a block and are refused.
+    var minValidTime: Int64 = .min
+
+    init(chunkRange: Int64) { self.chunkRange = chunkRange }
+
+    var seriesCount: Int { seriesByReference.count }
+    var isEmpty: Bool { minTime > maxTime }
+
+    func reference(of labels: Labels) -> UInt64? { referenceByLabels[labels] }
+
+    /// The series' reference, creating the series (with `reference` when replaying the WAL).
+    mutating func getOrCreate(_ labels: Labels, reference wanted: UInt64? = nil) -> (reference: UInt64, created: Bool) {
+        if let existing = referenceByLabels[labels] { return (existing, false) }
+        let reference = wanted ?? nextReference
+        nextReference = max(nextReference, reference + 1)
+        seriesByReference[reference] = MemorySeries(reference: reference, labels: labels)
+        referenceByLabels[labels] = reference
+        for label in labels.pairs {
+            // References only grow, except on WAL replay of older ids: keep lists sorted.
+            var list = postingsByName[label.name, default: [:]][label.value, default: []]
+            if let last = list.last, last > reference {
+                list.insert(reference, at: list.firstIndex { $0 > reference }!)
+            } else {
+                list.append(reference)
+            }
+            postingsByName[label.name, default: [:]][label.value] = list
+        }
+        return (reference, true)
+    }
+
+    func checkAppendable(_ reference: UInt64, _ timestamp: Int64, _ value: Double) throws -> Bool {
+        guard timestamp >= minValidTime else { throw AppendError.outOfBounds }
+        return try seriesByReference[reference]?.checkAppendable(timestamp, value) ?? true
+    }
+
+    /// Appends a sample already validated by `checkAppendable`.
+    mutating func append(_ reference: UInt64, _ timestamp: Int64, _ value: Double) {
+        guard seriesByReference[reference] != nil else { return }
+        seriesByReference[reference]!.append(timestamp, value, chunkRange: chunkRange)
+        minTime = min(minTime, timestamp)
+        maxTime = max(maxTime, timestamp)
+    }
+
+    /// Drops data before `boundary` and the series left without samples.
+    mutating func truncate(before boundary: Int64) {
+        minValidTime = max(minValidTime, boundary)
+        var removed = Set<UInt64>()
+        var newMinTime = Int64.max
+        for reference in Array(seriesByReference.keys) {
+            seriesByReference[reference]!.truncate(before: boundary)
+            let series = seriesByReference[reference]!
+            if let seriesMin = series.minTime {
+                newMinTime = min(newMinTime, seriesMin)
+            } else if series.lastSample != nil {
+                // Only series whose samples are all persisted go: a series created by an
+                // appender that has not committed yet has no sample and must stay.
+                removed.insert(reference)
+                referenceByLabels[seriesByReference[reference]!.labels] = nil
+                seriesByReference[reference] = nil
+            }
+        }
+        minTime = newMinTime
+        if newMinTime == .max { maxTime = .min }
+        guard !removed.isEmpty else { return }
+        for (name, byValue) in postingsByName {
+            var kept: [String: [UInt64]] = [:]
+            for (value, references) in byValue {
+                let remaining = references.filter { !removed.contains($0) }
+                if !remaining.isEmpty { kept[value] = remaining }
+            }
+            postingsByName[name] = kept.isEmpty ? nil : kept
+        }
+    }
+
+    /// Series matching `matchers` with their chunks overlapping `[minTime, maxTime]`.
+    func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) -> [(labels: Labels, chunks: [HeadChunk])] {
+        let candidates = (try? candidateIDs(matchers)) ?? []
+        return candidates.compactMap { reference in
+            guard let series = seriesByReference[reference], series.labels.matches(matchers) else { return nil }
+            let chunks = series.chunks(overlapping: minTime, maxTime)
+            return chunks.isEmpty ? nil : (series.labels, chunks)
+        }
+    }
+
+    func matchingLabels(_ matchers: [LabelMatcher]) -> [Labels] {
+        ((try? candidateIDs(matchers)) ?? []).compactMap { seriesByReference[$0]?.labels }.filter { $0.matches(matchers) }
+    }
+}
+
+extension Head: PostingsSource {
+    func allSeriesIDs() -> [UInt64] { seriesByReference.keys.sorted() }
+
+    func seriesIDs(_ name: String, _ value: String) -> [UInt64] { postingsByName[name]?[value] ?? [] }
+
+    func seriesIDs(_ name: String, where accepts: (String) -> Bool) -> [UInt64] {
+        var union = Set<UInt64>()
+        for (value, references) in postingsByName[name] ?? [:] where accepts(value) { union.formUnion(references) }
+        return union.sorted()
+    }
+}

@@ -1,0 +1,100 @@
+import LanternPromQL
+
+/// A chunk of a head series: immutable once cut, shared with queriers by copy-on-write.
+struct HeadChunk: Sendable {
+    var minTime: Int64
+    var maxTime: Int64
+    var bytes: [UInt8]
+}
+
+/// Why a sample was refused; the texts are Prometheus' error messages.
+public enum AppendError: Error, Equatable, CustomStringConvertible, Sendable {
+    case outOfOrderSample
+    case duplicateSampleForTimestamp
+    /// Older than what the head still accepts (its range was already written to a block).
+    case outOfBounds
+    case emptyLabelSet
+
+    public var description: String {
+        switch self {
+        case .outOfOrderSample: "out of order sample"
+        case .duplicateSampleForTimestamp: "duplicate sample for timestamp"
+        case .outOfBounds: "out of bounds"
+        case .emptyLabelSet: "empty labelset"
+        }
+    }
+}
+
+/// One series in the head: closed chunks plus the open one being appended to. Chunks
+/// are cut at 120 samples and at multiples of the block range, so that writing a block
+/// takes whole chunks and never splits one.
+struct MemorySeries: Sendable {
+    static let samplesPerChunk = 120
+
+    let reference: UInt64
+    let labels: Labels
+    private(set) var closedChunks: [HeadChunk] = []
+    private(set) var openChunk: XORChunkAppender?
+    private var openChunkEnd: Int64 = .min
+    /// The last sample ever appended, kept after truncation for the ordering checks.
+    private(set) var lastSample: (timestamp: Int64, value: Double)?
+
+    init(reference: UInt64, labels: Labels) {
+        self.reference = reference
+        self.labels = labels
+    }
+
+    /// Whether `(timestamp, value)` may follow; false for an exact duplicate (a no-op).
+    func checkAppendable(_ timestamp: Int64, _ value: Double) throws -> Bool {
+        guard let last = lastSample else { return true }
+        try Self.check(timestamp, value, after: last)
+        return timestamp > last.timestamp
+    }
+
+    /// Prometheus' ordering rules: older is out of order; the same timestamp is a no-op
+    /// with the same value (bit for bit) and a duplicate with another one.
+    static func check(_ timestamp: Int64, _ value: Double, after last: (timestamp: Int64, value: Double)) throws {
+        if timestamp < last.timestamp { throw AppendError.outOfOrderSample }
+        if timestamp == last.timestamp, value.bitPattern != last.value.bitPattern { throw AppendError.duplicateSampleForTimestamp }
+    }
+
+    mutating func append(_ timestamp: Int64, _ value: Double, chunkRange: Int64) {
+        if openChunk == nil || openChunk!.sampleCount >= Self.samplesPerChunk || timestamp >= openChunkEnd {
+            closeOpenChunk()
+            openChunk = XORChunkAppender()
+            openChunkEnd = (floorDivide(timestamp, chunkRange) + 1) * chunkRange
+        }
+        openChunk!.append(timestamp, value)
+        lastSample = (timestamp, value)
+    }
+
+    private mutating func closeOpenChunk() {
+        if let chunk = openChunk {
+            closedChunks.append(HeadChunk(minTime: chunk.firstTimestamp, maxTime: chunk.lastTimestamp, bytes: chunk.bytes))
+        }
+        openChunk = nil
+    }
+
+    /// Closed chunks and a copy of the open one, all overlapping `[minTime, maxTime]`.
+    func chunks(overlapping minTime: Int64, _ maxTime: Int64) -> [HeadChunk] {
+        var result = closedChunks.filter { $0.maxTime >= minTime && $0.minTime <= maxTime }
+        if let open = openChunk, open.lastTimestamp >= minTime, open.firstTimestamp <= maxTime {
+            result.append(HeadChunk(minTime: open.firstTimestamp, maxTime: open.lastTimestamp, bytes: open.bytes))
+        }
+        return result
+    }
+
+    /// Drops every chunk ending before `boundary` (already persisted in a block).
+    mutating func truncate(before boundary: Int64) {
+        closedChunks.removeAll { $0.maxTime < boundary }
+        if let open = openChunk, open.lastTimestamp < boundary { openChunk = nil }
+    }
+
+    var minTime: Int64? { closedChunks.first?.minTime ?? openChunk?.firstTimestamp }
+}
+
+/// Division rounding toward negative infinity, for block-aligned boundaries before 1970.
+func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+    let quotient = value / divisor
+    return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient
+}

@@ -1,0 +1,83 @@
+/// Where a WAL stops being readable: the segment, and the offset of the first
+/// fragment of the record that is torn or corrupt (everything before it is intact).
+struct WALCorruption: Error, CustomStringConvertible {
+    var segmentPath: String
+    var offset: Int
+    var reason: String
+
+    var description: String { "\(segmentPath) at offset \(offset): \(reason)" }
+}
+
+/// Reads the records of one WAL segment in place (mmap), checking fragment framing
+/// and checksums.
+enum WALSegmentReader {
+    /// Calls `body` with each complete record's payload; throws `WALCorruption` at the
+    /// first torn or damaged record, including one `body` cannot decode (`FormatError`).
+    static func read(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let file = try MappedFile(path: path)
+        let bytes = file.bytes
+        var offset = 0
+        var recordStart = 0
+        var assembled: [UInt8] = []
+        var inRecord = false
+
+        func corruption(_ reason: String) -> WALCorruption {
+            WALCorruption(segmentPath: path, offset: inRecord ? recordStart : offset, reason: reason)
+        }
+        // A record whose checksum holds but whose payload does not decode is damage too.
+        func deliver(_ record: UnsafeRawBufferPointer) throws {
+            do {
+                try body(record)
+            } catch let error as FormatError {
+                throw WALCorruption(segmentPath: path, offset: recordStart, reason: "undecodable record: \(error)")
+            }
+        }
+
+        while offset < bytes.count {
+            let leftInPage = WALFormat.pageSize - offset % WALFormat.pageSize
+            if leftInPage < WALFormat.fragmentHeaderSize {
+                offset += leftInPage
+                continue
+            }
+            guard let type = WALFormat.FragmentType(rawValue: bytes[offset] & 0x07), bytes[offset] & 0xF8 == 0 else {
+                throw corruption("unknown fragment type \(bytes[offset])")
+            }
+            if type == .pageTerminator {
+                let pageEnd = min(bytes.count, offset + leftInPage)
+                guard bytes[offset..<pageEnd].allSatisfy({ $0 == 0 }) else { throw corruption("non-zero bytes in page padding") }
+                offset = pageEnd
+                continue
+            }
+            guard offset + WALFormat.fragmentHeaderSize <= bytes.count else { throw corruption("torn fragment header") }
+            let length = Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2])
+            let dataStart = offset + WALFormat.fragmentHeaderSize
+            guard length <= leftInPage - WALFormat.fragmentHeaderSize else { throw corruption("fragment crosses a page") }
+            guard dataStart + length <= bytes.count else { throw corruption("torn fragment") }
+            let data = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataStart + length])
+            guard CRC32C.checksum(data) == (try bytes.readBE32(at: offset + 3)) else { throw corruption("checksum mismatch") }
+
+            switch type {
+            case .full:
+                guard !inRecord else { throw corruption("full fragment inside a record") }
+                recordStart = offset
+                try deliver(data)
+            case .first:
+                guard !inRecord else { throw corruption("first fragment inside a record") }
+                inRecord = true
+                recordStart = offset
+                assembled = Array(data)
+            case .middle, .last:
+                guard inRecord else { throw corruption("continuation fragment without a first one") }
+                assembled.append(contentsOf: data)
+                if type == .last {
+                    inRecord = false
+                    try assembled.withUnsafeBytes { try deliver($0) }
+                }
+            case .pageTerminator:
+                break
+            }
+            offset = dataStart + length
+        }
+        if inRecord { throw corruption("record incomplete at end of segment") }
+    }
+}

@@ -1,0 +1,95 @@
+import LanternMetrics
+import LanternPromQL
+
+/// The WAL record payloads Lantern writes (Prometheus' tsdb/record encoding): series
+/// records (type 1) binding a reference to labels, and sample records (type 2) with
+/// reference and timestamp as signed varint deltas to the record's first sample.
+enum WALRecord: Equatable {
+    struct Sample: Equatable {
+        var reference: UInt64
+        var timestamp: Int64
+        var value: Double
+
+        static func == (lhs: Sample, rhs: Sample) -> Bool {
+            lhs.reference == rhs.reference && lhs.timestamp == rhs.timestamp && lhs.value.bitPattern == rhs.value.bitPattern
+        }
+    }
+
+    case series([(reference: UInt64, labels: Labels)])
+    case samples([Sample])
+    /// Record types Lantern does not use (tombstones, exemplars, ...), skipped on replay.
+    case other(UInt8)
+
+    static func == (lhs: WALRecord, rhs: WALRecord) -> Bool {
+        switch (lhs, rhs) {
+        case (.series(let left), .series(let right)):
+            left.count == right.count && zip(left, right).allSatisfy { $0.reference == $1.reference && $0.labels == $1.labels }
+        case (.samples(let left), .samples(let right)): left == right
+        case (.other(let left), .other(let right)): left == right
+        default: false
+        }
+    }
+
+    func encoded() -> [UInt8] {
+        var out = ByteEncoder()
+        switch self {
+        case .series(let series):
+            out.putByte(1)
+            for entry in series {
+                out.putBE64(entry.reference)
+                out.putUvarint(UInt64(entry.labels.pairs.count))
+                for label in entry.labels.pairs {
+                    out.putUvarintString(label.name)
+                    out.putUvarintString(label.value)
+                }
+            }
+        case .samples(let samples):
+            out.putByte(2)
+            guard let first = samples.first else { break }
+            out.putBE64(first.reference)
+            out.putBE64(UInt64(bitPattern: first.timestamp))
+            for sample in samples {
+                out.putVarint(Int64(bitPattern: sample.reference &- first.reference))
+                out.putVarint(sample.timestamp &- first.timestamp)
+                out.putBE64(sample.value.bitPattern)
+            }
+        case .other(let type):
+            out.putByte(type)
+        }
+        return out.bytes
+    }
+
+    init(decoding bytes: UnsafeRawBufferPointer) throws {
+        var decoder = ByteDecoder(bytes)
+        let type = try decoder.byte()
+        switch type {
+        case 1:
+            var series: [(reference: UInt64, labels: Labels)] = []
+            while decoder.remaining > 0 {
+                let reference = try decoder.be64()
+                var pairs: [Label] = []
+                for _ in 0..<Int(try decoder.uvarint()) {
+                    pairs.append(Label(try decoder.uvarintString(), try decoder.uvarintString()))
+                }
+                series.append((reference, Labels(pairs)))
+            }
+            self = .series(series)
+        case 2:
+            var samples: [Sample] = []
+            if decoder.remaining > 0 {
+                let baseReference = try decoder.be64()
+                let baseTimestamp = Int64(bitPattern: try decoder.be64())
+                while decoder.remaining > 0 {
+                    let reference = baseReference &+ UInt64(bitPattern: try decoder.varint())
+                    let timestamp = baseTimestamp &+ (try decoder.varint())
+                    samples.append(Sample(reference: reference, timestamp: timestamp, value: Double(bitPattern: try decoder.be64())))
+                }
+            }
+            self = .samples(samples)
+        case 0:
+            throw FormatError("WAL record of type 0")
+        default:
+            self = .other(type)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// Appends records to the current WAL segment. Every `log` call hands its bytes to
+/// the kernel (one write(2)), so a killed process loses nothing it logged; `sync()`
+/// fsyncs, which the database does on segment cuts, checkpoints, close and on demand.
+final class WALWriter {
+    let directory: String
+    private(set) var segmentIndex: Int
+    private var file: WritableFile
+    /// The page being filled; bytes before `flushedInPage` are already in the file.
+    private var page = [UInt8](repeating: 0, count: WALFormat.pageSize)
+    private var usedInPage = 0
+    private var flushedInPage = 0
+    private var completedPages = 0
+    private var pending: [UInt8] = []
+
+    /// Starts a new segment after the existing ones, as Prometheus does on every open,
+    /// so a repaired (truncated) tail never has to be appended to mid-page.
+    init(directory: String, segmentIndex: Int) throws {
+        self.directory = directory
+        self.segmentIndex = segmentIndex
+        try FileSystem.createDirectory(directory)
+        file = try WritableFile(creating: directory + "/" + WALFormat.segmentName(segmentIndex))
+        FileSystem.syncDirectory(directory)
+    }
+
+    private var pagesPerSegment: Int { WALFormat.segmentSize / WALFormat.pageSize }
+
+    /// Writes `records` (each a complete payload) and passes them to the kernel.
+    func log(_ records: [[UInt8]]) throws {
+        for record in records { try append(record) }
+        try writePending()
+    }
+
+    private func append(_ record: [UInt8]) throws {
+        if WALFormat.pageSize - usedInPage < WALFormat.fragmentHeaderSize { finishPage() }
+        // A record never spans segments: move on when it does not fit in what is left.
+        let spaceLeft = (WALFormat.pageSize - usedInPage - WALFormat.fragmentHeaderSize)
+            + (WALFormat.pageSize - WALFormat.fragmentHeaderSize) * (pagesPerSegment - completedPages - 1)
+        if record.count > spaceLeft, completedPages > 0 || usedInPage > 0 { try cutSegment() }
+
+        var offset = 0
+        repeat {
+            if WALFormat.pageSize - usedInPage < WALFormat.fragmentHeaderSize { finishPage() }
+            let length = min(record.count - offset, WALFormat.pageSize - usedInPage - WALFormat.fragmentHeaderSize)
+            let isFirst = offset == 0, isLast = offset + length == record.count
+            let type: WALFormat.FragmentType = isFirst && isLast ? .full : isFirst ? .first : isLast ? .last : .middle
+            let fragment = record[offset..<offset + length]
+            let checksum = CRC32C.checksum(fragment)
+            page[usedInPage] = type.rawValue
+            page[usedInPage + 1] = UInt8(length >> 8)
+            page[usedInPage + 2] = UInt8(truncatingIfNeeded: length)
+            for byteIndex in 0..<4 { page[usedInPage + 3 + byteIndex] = UInt8(truncatingIfNeeded: checksum >> UInt32(24 - 8 * byteIndex)) }
+            page.replaceSubrange(usedInPage + 7..<usedInPage + 7 + length, with: fragment)
+            usedInPage += WALFormat.fragmentHeaderSize + length
+            offset += length
+            if usedInPage == WALFormat.pageSize { finishPage() }
+        } while offset < record.count
+    }
+
+    /// Pads the page with zeros to its end and starts the next one.
+    private func finishPage() {
+        for index in usedInPage..<WALFormat.pageSize { page[index] = 0 }
+        pending.append(contentsOf: page[flushedInPage..<WALFormat.pageSize])
+        usedInPage = 0
+        flushedInPage = 0
+        completedPages += 1
+    }
+
+    private func writePending() throws {
+        pending.append(contentsOf: page[flushedInPage..<usedInPage])
+        flushedInPage = usedInPage
+        guard !pending.isEmpty else { return }
+        try file.write(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Closes the current segment (padded to a page boundary, fsynced) and opens the next.
+    func cutSegment() throws {
+        if usedInPage > 0 { finishPage() }
+        try writePending()
+        try file.sync()
+        file.close()
+        segmentIndex += 1
+        file = try WritableFile(creating: directory + "/" + WALFormat.segmentName(segmentIndex))
+        FileSystem.syncDirectory(directory)
+        completedPages = 0
+    }
+
+    func sync() throws { try file.sync() }
+
+    func close() throws {
+        try writePending()
+        try file.sync()
+        file.close()
+    }
+}
