@@ -6,10 +6,13 @@ let package = Package(
     products: [
         .library(name: "LanternMetrics", targets: ["LanternMetrics"]),
         .executable(name: "lantern-exporter", targets: ["lantern-exporter"]),
+        .executable(name: "lantern-server", targets: ["lantern-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // YAML for prometheus.yml and file_sd files: the server only, never the exporter.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // zlib from Debian (zlib1g-dev): gzip for HTTP responses.
@@ -57,6 +60,27 @@ let package = Package(
         ]),
         .executableTarget(name: "lantern-exporter", dependencies: ["LanternExporter"]),
 
+        // Scraping for lantern-server: targets, relabeling, the NIO HTTP client, scrape loops
+        // with staleness, appending to the TSDB.
+        .target(name: "LanternScrape", dependencies: [
+            "LanternTSDB", "LanternPromQL", "LanternMetrics", "LanternSupport", "CZlib",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The server: flags, prometheus.yml, the Prometheus-compatible HTTP API.
+        .target(name: "LanternServer", dependencies: [
+            "LanternScrape", "LanternTSDB", "LanternPromQL", "LanternMetrics", "LanternFlags", "LanternLog", "LanternSupport",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "lantern-server", dependencies: ["LanternServer"]),
+
         .testTarget(name: "LanternMetricsTests", dependencies: ["LanternMetrics", "LanternSupport"]),
         .testTarget(name: "LanternFlagsTests", dependencies: ["LanternFlags"]),
         .testTarget(name: "LanternLogTests", dependencies: ["LanternLog"]),
@@ -68,6 +92,9 @@ let package = Package(
         .testTarget(name: "LanternPromQLTests", dependencies: ["LanternPromQL", "LanternSupport"]),
         // Writes to a TSDB until killed: the crash-safety test's kill -9 subject.
         .executableTarget(name: "lantern-tsdb-crashwriter", dependencies: ["LanternTSDB", "LanternPromQL"], path: "Tests/LanternTSDBCrashWriter"),
+        .testTarget(name: "LanternServerTests", dependencies: [
+            "LanternServer", "LanternScrape", "LanternPromQL", "lantern-server", "lantern-exporter",
+        ]),
         .testTarget(name: "LanternTSDBTests", dependencies: ["LanternTSDB", "LanternPromQL", "lantern-tsdb-crashwriter"]),
     ]
 )

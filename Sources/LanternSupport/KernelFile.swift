@@ -60,6 +60,21 @@ public enum KernelFile {
         return names.sorted { $0.utf8Precedes($1) }
     }
 
+    /// How many entries a directory has (without `.` and `..`), such as open file
+    /// descriptors in `/proc/self/fd`; no names are built.
+    public static func countEntries(of path: String) throws(KernelFileError) -> Int {
+        guard let directory = opendir(path) else { throw systemCallError(path, "opendir") }
+        defer { closedir(directory) }
+        var count = 0
+        while let entry = readdir(directory) {
+            let isDotOrDotDot = withUnsafeBytes(of: entry.pointee.d_name) { name in
+                name[0] == 0x2E && (name[1] == 0 || (name[1] == 0x2E && name[2] == 0))
+            }
+            if !isDotOrDotDot { count += 1 }
+        }
+        return count
+    }
+
     private static func systemCallError(_ path: String, _ call: String) -> KernelFileError {
         let code = Glibc.errno
         let message = strerror(code).map { String(cString: $0) } ?? "errno \(code)"

@@ -196,26 +196,32 @@ private struct FamilyBuilder {
     private static func apply(_ sample: ExpositionSample, part: SamplePart, bound: Double, to metric: inout Metric) {
         if let timestamp = sample.timestampMilliseconds { metric.timestampMilliseconds = timestamp }
         let value = sample.value
-        switch (metric.value, part) {
-        case (_, .created):
+        if part == .created {
             metric.created = value
-        case (.histogram(var histogram), _):
+            return
+        }
+        // The value is taken out of the metric before it changes: while `metric.value`
+        // still holds the buckets, each append copied all of them (a histogram of
+        // 100 000 buckets took minutes).
+        if case .histogram(var histogram) = metric.value {
+            guard [.count, .sum, .bucket].contains(part) else { return }
+            metric.value = .scalar(0)
             switch part {
             case .count: histogram.count = saturatingCount(value)
             case .sum: histogram.sum = value
-            case .bucket: histogram.buckets.append(.init(upperBound: bound, cumulativeCount: saturatingCount(value)))
-            default: return
+            default: histogram.buckets.append(.init(upperBound: bound, cumulativeCount: saturatingCount(value)))
             }
             metric.value = .histogram(histogram)
-        case (.summary(var summary), _):
+        } else if case .summary(var summary) = metric.value {
+            guard [.count, .sum, .quantile].contains(part) else { return }
+            metric.value = .scalar(0)
             switch part {
             case .count: summary.count = saturatingCount(value)
             case .sum: summary.sum = value
-            case .quantile: summary.quantiles.append(.init(quantile: bound, value: value))
-            default: return
+            default: summary.quantiles.append(.init(quantile: bound, value: value))
             }
             metric.value = .summary(summary)
-        case (.scalar, _):
+        } else {
             metric.value = .scalar(value)
         }
     }

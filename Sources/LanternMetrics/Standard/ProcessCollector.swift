@@ -24,70 +24,85 @@ public struct ProcessCollector: Collector {
         name: "process_network_transmit_bytes_total", help: "Number of bytes sent by the process over the network.", type: .counter)
 
     let procfs: String
+    /// The start time does not change: read once, not on every scrape.
+    private let startTimeSeconds: Double?
+    private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    private let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
 
     public init(procfs: String = "/proc") {
         self.procfs = procfs
+        let stat = ProcessStat(contents: try? KernelFile.read("\(procfs)/self/stat"))
+        let bootTime = (try? KernelFile.read("\(procfs)/stat")).flatMap { Self.value(after: "btime", in: $0) }
+        if let stat, let bootTime {
+            startTimeSeconds = bootTime + Double(stat.startTicks) / ticksPerSecond
+        } else {
+            startTimeSeconds = nil
+        }
     }
 
     public func collect(into sink: MetricSink) throws {
-        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-        let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
-        var problems: [String] = []
-
-        if let stat = ProcessStat(contents: try? KernelFile.read("\(procfs)/self/stat")) {
-            sink.add(Self.cpuSeconds, Double(stat.userTicks + stat.systemTicks) / ticksPerSecond)
-            sink.add(Self.virtualMemory, Double(stat.virtualBytes))
-            sink.add(Self.residentMemory, Double(stat.residentPages) * pageSize)
-            if let bootTime = bootTimeSeconds() {
-                sink.add(Self.startTime, bootTime + Double(stat.startTicks) / ticksPerSecond)
-            }
-        } else {
-            problems.append("cannot parse \(procfs)/self/stat")
+        guard let stat = ProcessStat(contents: try? KernelFile.read("\(procfs)/self/stat")) else {
+            throw CollectorError("cannot parse \(procfs)/self/stat")
         }
+        sink.add(Self.cpuSeconds, Double(stat.userTicks &+ stat.systemTicks) / ticksPerSecond)
+        sink.add(Self.virtualMemory, Double(stat.virtualBytes))
+        sink.add(Self.residentMemory, Double(stat.residentPages) * pageSize)
+        if let startTimeSeconds { sink.add(Self.startTime, startTimeSeconds) }
 
-        if let openFDs = try? KernelFile.entries(of: "\(procfs)/self/fd").count {
+        if let openFDs = try? KernelFile.countEntries(of: "\(procfs)/self/fd") {
             sink.add(Self.openFDs, Double(openFDs))
         }
         if let limits = try? KernelFile.read("\(procfs)/self/limits") {
-            if let maxFiles = softLimit(named: "Max open files", in: limits) { sink.add(Self.maxFDs, maxFiles) }
-            if let maxAddress = softLimit(named: "Max address space", in: limits) { sink.add(Self.virtualMemoryMax, maxAddress) }
+            if let maxFiles = Self.softLimit(named: "Max open files", in: limits) { sink.add(Self.maxFDs, maxFiles) }
+            if let maxAddress = Self.softLimit(named: "Max address space", in: limits) { sink.add(Self.virtualMemoryMax, maxAddress) }
         }
         if let netstat = try? KernelFile.read("\(procfs)/self/net/netstat"),
-           let octets = ipExtOctets(in: netstat) {
+           let octets = Self.ipExtOctets(in: netstat) {
             sink.add(Self.networkReceive, octets.received)
             sink.add(Self.networkTransmit, octets.sent)
         }
-        if !problems.isEmpty { throw CollectorError(problems.joined(separator: "; ")) }
     }
 
-    private func bootTimeSeconds() -> Double? {
-        guard let stat = try? KernelFile.read("\(procfs)/stat") else { return nil }
-        for line in stat.split(separator: "\n") where line.hasPrefix("btime ") {
-            return Double(line.dropFirst(6).trimmingSpaces())
-        }
-        return nil
+    /// The number after `key ` on the line starting with it (`btime 1700000000`).
+    static func value(after key: String, in text: String) -> Double? {
+        guard let line = line(startingWith: key + " ", in: text) else { return nil }
+        return Double(line.dropFirst(key.utf8.count + 1).trimmingSpaces())
     }
 
     /// The soft limit of a `/proc/self/limits` row; "unlimited" is 2^64-1 as in Go's procfs.
-    private func softLimit(named name: String, in limits: String) -> Double? {
-        for line in limits.split(separator: "\n") where line.hasPrefix(name) {
-            let fields = line.dropFirst(name.count).split(separator: " ", omittingEmptySubsequences: true)
-            guard let soft = fields.first else { return nil }
-            return soft == "unlimited" ? Double(UInt64.max) : Double(soft)
-        }
-        return nil
+    static func softLimit(named name: String, in limits: String) -> Double? {
+        guard let line = line(startingWith: name, in: limits) else { return nil }
+        let soft = line.dropFirst(name.utf8.count).trimmingSpaces().prefix { $0 != " " }
+        return soft == "unlimited" ? Double(UInt64.max) : Double(soft)
     }
 
     /// `IpExt: ... InOctets OutOctets ...` from `/proc/self/net/netstat` (a header row, then a value row).
-    private func ipExtOctets(in netstat: String) -> (received: Double, sent: Double)? {
-        let rows = netstat.split(separator: "\n").filter { $0.hasPrefix("IpExt:") }
-        guard rows.count >= 2 else { return nil }
-        let names = rows[0].split(separator: " ")
-        let values = rows[1].split(separator: " ")
-        guard names.count == values.count,
+    static func ipExtOctets(in netstat: String) -> (received: Double, sent: Double)? {
+        guard let header = line(startingWith: "IpExt: ", in: netstat) else { return nil }
+        let valuesStart = netstat.utf8.index(after: header.endIndex)
+        guard valuesStart < netstat.endIndex,
+              let values = line(startingWith: "IpExt: ", in: netstat[valuesStart...]) else { return nil }
+        let names = spaceSeparated(header)
+        let numbers = spaceSeparated(values)
+        guard names.count == numbers.count,
               let inIndex = names.firstIndex(of: "InOctets"), let outIndex = names.firstIndex(of: "OutOctets"),
-              let received = Double(values[inIndex]), let sent = Double(values[outIndex]) else { return nil }
+              let received = Double(numbers[inIndex]), let sent = Double(numbers[outIndex]) else { return nil }
         return (received, sent)
+    }
+
+    /// The first line of `text` that starts with `prefix`, found byte-wise.
+    private static func line<Text: StringProtocol>(startingWith prefix: String, in text: Text) -> Substring? where Text.SubSequence == Substring {
+        let bytes = text.utf8
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.endIndex
+            if bytes[lineStart..<lineEnd].starts(with: prefix.utf8) {
+                return text[lineStart..<lineEnd]
+            }
+            guard lineEnd < bytes.endIndex else { break }
+            lineStart = bytes.index(after: lineEnd)
+        }
+        return nil
     }
 }
 
@@ -104,7 +119,7 @@ struct ProcessStat {
     init?(contents: String?) {
         guard let contents, let close = contents.utf8.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         // Fields after the command: state(3) ppid(4) ... utime(14) stime(15) ... starttime(22) vsize(23) rss(24).
-        let fields = contents[contents.index(after: close)...].split(separator: " ")
+        let fields = spaceSeparated(contents[contents.utf8.index(after: close)...])
         func field(_ number: Int) -> Substring? {
             let index = number - 3
             return index < fields.count ? fields[index] : nil
@@ -118,6 +133,11 @@ struct ProcessStat {
         virtualBytes = vsize
         residentPages = rss
     }
+}
+
+/// Fields separated by runs of spaces, split byte-wise (kernel files are ASCII).
+func spaceSeparated(_ text: Substring) -> [Substring] {
+    text.utf8.split(separator: 0x20).map { Substring($0) }
 }
 
 extension Substring {

@@ -25,14 +25,14 @@ extension QueryValue {
 }
 
 /// Prometheus's JSON conventions for query results.
-enum PrometheusJSON {
+public enum PrometheusJSON {
     /// `[<unix seconds>,"<value>"]`.
-    static func point(_ timestamp: Int64, _ value: Double) -> String {
+    public static func point(_ timestamp: Int64, _ value: Double) -> String {
         "[\(self.timestamp(timestamp)),\"\(float(value))\"]"
     }
 
     /// Seconds with up to three decimals and no trailing zeros: 1435781451.781, 1.5, 10.
-    static func timestamp(_ milliseconds: Int64) -> String {
+    public static func timestamp(_ milliseconds: Int64) -> String {
         let sign = milliseconds < 0 ? "-" : ""
         let magnitude = milliseconds.magnitude
         var text = sign + String(magnitude / 1000)
@@ -51,7 +51,7 @@ enum PrometheusJSON {
 
     /// Like Go's encoding/json for floats (plain decimals, exponent form only below 1e-6
     /// or from 1e21), with NaN and the infinities spelled as Prometheus spells them.
-    static func float(_ value: Double) -> String {
+    public static func float(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         let magnitude = abs(value)
@@ -59,12 +59,12 @@ enum PrometheusJSON {
         return formatFixed(value)
     }
 
-    static func labels(_ labels: Labels) -> String {
+    public static func labels(_ labels: Labels) -> String {
         "{" + labels.pairs.map { "\(string($0.name)):\(string($0.value))" }.joined(separator: ",") + "}"
     }
 
     /// A JSON string with Go's escaping, which also escapes <, > and & for HTML safety.
-    static func string(_ text: String) -> String {
+    public static func string(_ text: String) -> String {
         var json = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

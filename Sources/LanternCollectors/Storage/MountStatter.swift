@@ -1,0 +1,211 @@
+import Glibc
+import LanternMetrics
+import Logging
+import Synchronization
+
+/// What statfs(2) said about one mount point.
+public enum StatfsOutcome: Sendable, Equatable {
+    case stats(FilesystemUsage)
+    /// The call failed; the text is the error as Go prints it (lower-case strerror).
+    case failed(String)
+    /// No answer within the mount timeout, now or on an earlier scrape.
+    case timedOut
+}
+
+/// Sizes from statfs(2), in node_exporter's units (blocks times the block size).
+public struct FilesystemUsage: Sendable, Equatable {
+    public var sizeBytes: Double
+    public var freeBytes: Double
+    public var availableBytes: Double
+    public var files: Double
+    public var filesFree: Double
+}
+
+/// Runs statfs(2) on mount points with at most `workers` calls in flight per scrape, each
+/// given `timeout` seconds. A call that does not answer in time is left running on its
+/// thread, its mount point is reported as timed out and is not stat'ed again until that
+/// call returns ("Mount point is in an unresponsive state"); a fresh worker takes over the
+/// rest of the scrape's mount points, so a hung NFS or FUSE mount never stalls the scrape.
+/// Threads alive at once: `workers` per running scrape plus one per stuck mount point.
+final class MountStatter: Sendable {
+    private let workers: Int
+    private let timeoutNanoseconds: UInt64
+    private let logger: Logger
+    private let pool = WorkerPool(maximumThreads: 1024)
+    /// Mount points whose statfs call has not returned after the timeout.
+    private let stuckMountPoints = Mutex<Set<String>>([])
+    /// Replaces statfs(2) in tests.
+    private let statfs: @Sendable (String) -> StatfsOutcome
+
+    init(workers: Int, timeoutSeconds: Double, logger: Logger, statfs: @escaping @Sendable (String) -> StatfsOutcome = MountStatter.systemStatfs) {
+        self.workers = max(1, workers)
+        self.timeoutNanoseconds = UInt64(max(0, min(timeoutSeconds, 1e9)) * 1e9)
+        self.logger = logger
+        self.statfs = statfs
+    }
+
+    /// Whether a statfs call on `mountPoint` is still hanging from an earlier scrape.
+    func isStuck(_ mountPoint: String) -> Bool {
+        stuckMountPoints.withLock { $0.contains(mountPoint) }
+    }
+
+    /// Stats `targets` (mount point label, path to stat) and returns the outcomes in order.
+    func stat(_ targets: [(mountPoint: String, path: String)]) -> [StatfsOutcome] {
+        guard !targets.isEmpty else { return [] }
+        let batch = StatBatch(count: targets.count)
+        for _ in 0..<min(workers, targets.count) { startWorker(batch, targets) }
+        while true {
+            let (done, overdue, nextDeadline) = batch.expire(timeoutNanoseconds: timeoutNanoseconds) { index in
+                stuckMountPoints.withLock { _ = $0.insert(targets[index].mountPoint) }
+            }
+            for index in overdue {
+                let mountPoint = targets[index].mountPoint
+                logger.debug("Mount point timed out, it is being labeled as stuck and will not be monitored", metadata: ["mountpoint": "\(mountPoint)"])
+                // The worker stays blocked in statfs: another one carries on with the queue.
+                if batch.hasQueued { startWorker(batch, targets) }
+            }
+            if done { return batch.outcomes() }
+            batch.waitForProgress(untilMonotonicNanoseconds: nextDeadline)
+        }
+    }
+
+    private func startWorker(_ batch: StatBatch, _ targets: [(mountPoint: String, path: String)]) {
+        pool.submit { [self] in
+            while let index = batch.claim(now: monotonicNow()) {
+                let outcome = statfs(targets[index].path)
+                let mountPoint = targets[index].mountPoint
+                let wasLate = batch.complete(index, with: outcome) {
+                    stuckMountPoints.withLock { _ = $0.remove(mountPoint) }
+                }
+                if wasLate {
+                    logger.debug("Mount point has recovered, monitoring will resume", metadata: ["mountpoint": "\(mountPoint)"])
+                    // A replacement worker has taken this one's place in the batch.
+                    return
+                }
+            }
+        }
+    }
+
+    /// statfs through statvfs(3) (glibc fills it from statfs(2); Glibc does not export
+    /// statfs): block counts times f_bsize, as node_exporter computes them.
+    @Sendable static func systemStatfs(_ path: String) -> StatfsOutcome {
+        var buffer = statvfs()
+        guard statvfs(path, &buffer) == 0 else { return .failed(goErrorText(errno)) }
+        let blockSize = Double(buffer.f_bsize)
+        return .stats(FilesystemUsage(
+            sizeBytes: Double(buffer.f_blocks) * blockSize, freeBytes: Double(buffer.f_bfree) * blockSize,
+            availableBytes: Double(buffer.f_bavail) * blockSize, files: Double(buffer.f_files), filesFree: Double(buffer.f_ffree)))
+    }
+
+    /// Go's syscall.Errno text: the C library's message with a lower-case first letter.
+    static func goErrorText(_ code: Int32) -> String {
+        let message = strerror(code).map { String(cString: $0) } ?? "errno \(code)"
+        guard let first = message.first else { return message }
+        return first.lowercased() + message.dropFirst()
+    }
+}
+
+/// One scrape's statfs calls: the queue, their start times and outcomes, and a semaphore
+/// the workers post after each answer.
+private final class StatBatch: @unchecked Sendable {
+    // @unchecked: `state` is guarded by its Mutex; the semaphore is thread-safe by design.
+    private struct State {
+        var nextIndex = 0
+        var started: [UInt64?]
+        var outcomes: [StatfsOutcome?]
+        var answered = 0
+    }
+    private let state: Mutex<State>
+    private let count: Int
+    private let progress: UnsafeMutablePointer<sem_t>
+
+    init(count: Int) {
+        self.count = count
+        state = Mutex(State(started: Array(repeating: nil, count: count), outcomes: Array(repeating: nil, count: count)))
+        progress = .allocate(capacity: 1)
+        sem_init(progress, 0, 0)
+    }
+
+    deinit {
+        sem_destroy(progress)
+        progress.deallocate()
+    }
+
+    var hasQueued: Bool { state.withLock { $0.nextIndex < count } }
+
+    /// The next mount point to stat, or nil when the queue is empty.
+    func claim(now: UInt64) -> Int? {
+        state.withLock { state in
+            guard state.nextIndex < count else { return nil }
+            let index = state.nextIndex
+            state.nextIndex += 1
+            state.started[index] = now
+            return index
+        }
+    }
+
+    /// Records an answer. Returns true when it came after the timeout (the outcome was
+    /// already `.timedOut`); `whenLate` then runs under the lock, so that a timeout and a
+    /// late answer cannot interleave.
+    func complete(_ index: Int, with outcome: StatfsOutcome, whenLate: () -> Void) -> Bool {
+        let late = state.withLock { state in
+            guard state.outcomes[index] == nil else {
+                whenLate()
+                return true
+            }
+            state.outcomes[index] = outcome
+            state.answered += 1
+            return false
+        }
+        if !late { sem_post(progress) }
+        return late
+    }
+
+    /// Marks calls running longer than the timeout as timed out. Returns whether every
+    /// mount point has an outcome, the indices that just timed out, and when the next
+    /// running call will time out. `onTimeout` runs under the lock for each.
+    func expire(timeoutNanoseconds: UInt64, onTimeout: (Int) -> Void) -> (done: Bool, overdue: [Int], nextDeadline: UInt64) {
+        let now = monotonicNow()
+        return state.withLock { state in
+            var overdue: [Int] = []
+            var nextDeadline = UInt64.max
+            for index in 0..<count {
+                guard state.outcomes[index] == nil, let start = state.started[index] else { continue }
+                let deadline = start &+ timeoutNanoseconds
+                if deadline <= now {
+                    state.outcomes[index] = .timedOut
+                    state.answered += 1
+                    overdue.append(index)
+                    onTimeout(index)
+                } else {
+                    nextDeadline = min(nextDeadline, deadline)
+                }
+            }
+            return (state.answered == count, overdue, nextDeadline)
+        }
+    }
+
+    func outcomes() -> [StatfsOutcome] {
+        state.withLock { $0.outcomes.map { $0 ?? .timedOut } }
+    }
+
+    /// Sleeps until a worker answers or the deadline passes.
+    func waitForProgress(untilMonotonicNanoseconds deadline: UInt64) {
+        let now = monotonicNow()
+        // sem_timedwait takes a CLOCK_REALTIME deadline; waits are capped at a second so a
+        // clock jump cannot make one overlong, and the caller re-checks its deadlines.
+        let wait = min(deadline > now ? deadline - now : 0, 1_000_000_000)
+        var until = timespec()
+        clock_gettime(CLOCK_REALTIME, &until)
+        let nanoseconds = Int(until.tv_nsec) + Int(wait)
+        until.tv_sec += nanoseconds / 1_000_000_000
+        until.tv_nsec = nanoseconds % 1_000_000_000
+        while sem_timedwait(progress, &until) != 0 && errno == EINTR {}
+    }
+}
+
+private func monotonicNow() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
+}

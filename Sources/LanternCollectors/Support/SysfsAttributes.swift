@@ -1,0 +1,116 @@
+import Glibc
+import LanternSupport
+
+/// Reading of sysfs attribute files the way prometheus/procfs does (`util.SysReadFile`
+/// trims surrounding whitespace), with helpers for optional attributes.
+extension KernelFile {
+    /// The trimmed content of an attribute.
+    public static func attribute(_ path: String) throws(KernelFileError) -> String {
+        String(trimmed(try read(path)[...]))
+    }
+
+    /// The trimmed content of an attribute, or nil when the file does not exist.
+    public static func optionalAttribute(_ path: String) throws(KernelFileError) -> String? {
+        do {
+            return try attribute(path)
+        } catch where error.isNotFound {
+            return nil
+        }
+    }
+
+    /// Runs a pure parser on text already read from `path`; failures name the file.
+    public static func parse<Value>(
+        _ text: String, from path: String, with parser: (String) throws(KernelParseError) -> Value
+    ) throws(KernelFileError) -> Value {
+        do {
+            return try parser(text)
+        } catch {
+            throw KernelFileError(path: path, reason: error.reason)
+        }
+    }
+
+    /// The entries of a directory, or nil when it does not exist (hardware absent).
+    public static func entriesIfPresent(of path: String) throws(KernelFileError) -> [String]? {
+        do {
+            return try entries(of: path)
+        } catch where error.isNotFound {
+            return nil
+        }
+    }
+
+    /// Whether `path` is a directory (following symlinks, as Go's `os.Stat`).
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether `path` itself is a regular file (not following a final symlink, as Go's
+    /// `DirEntry.Type().IsRegular()`).
+    public static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// The target of a symlink resolved to a canonical path, as Go's `filepath.EvalSymlinks`
+    /// (nil when `path` does not exist).
+    public static func resolvedPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
+
+extension KernelFileError {
+    /// The failures node_exporter turns into "no data" for sysfs classes (`os.ErrNotExist`,
+    /// `os.ErrPermission`, `os.ErrInvalid`): the hardware is absent or not readable.
+    public var meansNoData: Bool {
+        [ENOENT, EACCES, EPERM, EINVAL].contains(errno ?? 0)
+    }
+
+    /// Readable by root only (`os.ErrPermission`).
+    public var isForbidden: Bool {
+        [EACCES, EPERM].contains(errno ?? 0)
+    }
+
+    /// An attribute the driver cannot report right now (ENODATA, EINVAL, EOPNOTSUPP, ENXIO,
+    /// EAGAIN), or that is not there: procfs skips such power supply attributes.
+    public var isUnsupportedAttribute: Bool {
+        [ENOENT, ENODATA, EINVAL, EOPNOTSUPP, ENXIO, EAGAIN].contains(errno ?? 0)
+    }
+
+    /// The kernel has no data for this attribute (ENODATA).
+    public var isNoData: Bool { errno == ENODATA }
+
+    /// Not there, or not readable by this user (`os.ErrNotExist`, `os.ErrPermission`).
+    public var isAbsentOrForbidden: Bool {
+        [ENOENT, EACCES, EPERM].contains(errno ?? 0)
+    }
+}
+
+/// Go's `strconv.ParseInt(text, 0, 64)` as procfs's `ValueParser.PInt64` uses it: an
+/// optional sign, then a `0x`/`0o`/`0b` prefix or a leading `0` for octal, else decimal.
+func parseGoInt64(_ text: Substring, field: String) throws(KernelParseError) -> Int64 {
+    var digits = text
+    var negative = false
+    if let sign = digits.first, sign == "+" || sign == "-" {
+        negative = sign == "-"
+        digits = digits.dropFirst()
+    }
+    var radix = 10
+    let lowered = digits.lowercased()
+    if lowered.hasPrefix("0x") { radix = 16; digits = digits.dropFirst(2) }
+    else if lowered.hasPrefix("0o") { radix = 8; digits = digits.dropFirst(2) }
+    else if lowered.hasPrefix("0b") { radix = 2; digits = digits.dropFirst(2) }
+    else if digits.count > 1 && digits.hasPrefix("0") { radix = 8; digits = digits.dropFirst() }
+    // Sign and prefix are consumed above; a second sign is invalid, as in Go.
+    guard let first = digits.first, first != "+", first != "-",
+          let magnitude = UInt64(digits, radix: radix) else {
+        throw KernelParseError("invalid \(field) \"\(text)\": not an integer")
+    }
+    if negative {
+        guard magnitude <= UInt64(Int64.max) + 1 else { throw KernelParseError("invalid \(field) \"\(text)\": out of range") }
+        return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+    }
+    guard magnitude <= UInt64(Int64.max) else { throw KernelParseError("invalid \(field) \"\(text)\": out of range") }
+    return Int64(magnitude)
+}

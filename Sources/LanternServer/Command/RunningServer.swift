@@ -1,0 +1,117 @@
+import LanternFlags
+import LanternPromQL
+import LanternScrape
+import LanternTSDB
+import Logging
+import NIOPosix
+
+/// The started server: database open, scrape loops running, API listening, maintenance
+/// (head compaction, block compaction, retention, WAL fsync) on a timer.
+struct RunningServer {
+    let runtime: ServerRuntime
+    let api: APIServer
+    let group: MultiThreadedEventLoopGroup
+    let maintenance: Task<Void, Never>
+
+    /// How often the database compacts and fsyncs its WAL: every minute as Prometheus, more
+    /// often with the short blocks tests use. Samples reach the kernel at every commit, so
+    /// only a power loss can cost this interval.
+    static func maintenanceSeconds(minBlockDuration: Int64) -> UInt64 {
+        UInt64(max(1, min(60, minBlockDuration / 2000)))
+    }
+
+    static func start(flags: ParsedFlags, flagSet: FlagSet, logger: Logger) async throws -> RunningServer {
+        let configPath = flags.string(ServerFlags.configFile.name)
+        let config = try ConfigLoader.load(path: configPath, explicitlySet: flags.isSet(ServerFlags.configFile.name))
+        if !flags.isSet(ServerFlags.configFile.name) && config.sourceText == ServerConfig.defaultYAML {
+            logger.info("No configuration file, scraping localhost:9100 every 15s", metadata: ["filename": "\(configPath)"])
+        }
+
+        var options = TSDBOptions()
+        let retention = try parseModelDuration(flags.string(ServerFlags.retentionTime.name))
+        options.retentionDuration = retention
+        guard let retentionBytes = ServerFlags.parseBytes(flags.string(ServerFlags.retentionSize.name)) else {
+            throw FlagError("invalid --storage.tsdb.retention.size \(flags.string(ServerFlags.retentionSize.name))")
+        }
+        options.retentionBytes = retentionBytes
+        options.minBlockDuration = try parseModelDuration(flags.string(ServerFlags.minBlockDuration.name))
+        if flags.isSet(ServerFlags.maxBlockDuration.name) {
+            options.maxBlockDuration = try parseModelDuration(flags.string(ServerFlags.maxBlockDuration.name))
+        } else {
+            // Prometheus: 10% of the retention, at most 31 days, at least the head block span.
+            options.maxBlockDuration = max(options.minBlockDuration, min(retention / 10, 31 * 86_400_000))
+        }
+        let tsdbLogger = logger
+        options.log = { line in tsdbLogger.info("\(line)", metadata: ["component": "tsdb"]) }
+        let path = flags.string(ServerFlags.storagePath.name)
+        let database = try TSDB(directory: path, options: options)
+        logger.info("TSDB started", metadata: ["path": "\(path)"])
+
+        var engineOptions = EngineOptions()
+        engineOptions.lookbackDelta = try parseModelDuration(flags.string(ServerFlags.lookbackDelta.name))
+        engineOptions.timeout = try parseModelDuration(flags.string(ServerFlags.queryTimeout.name))
+        engineOptions.maxSamples = flags.int(ServerFlags.maxSamples.name)
+        engineOptions.defaultSubqueryStep = config.global.evaluationInterval
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let manager = ScrapeManager(database: database, eventLoopGroup: group, logger: logger)
+        var flagValues: [String: String] = [:]
+        for flag in flagSet.flags where flag.name != FlagSet.helpFlagName && flag.name != FlagSet.versionFlagName {
+            flagValues[flag.name] = flags.strings(flag.name).joined(separator: ",")
+        }
+        let runtime = ServerRuntime(
+            database: database, engine: Engine(options: engineOptions), manager: manager, config: config,
+            configPath: configPath, flagValues: flagValues, lifecycleEnabled: flags.bool(ServerFlags.enableLifecycle.name),
+            retentionDescription: retentionBytes > 0 ? "\(ModelDuration.format(retention)) or \(flags.string(ServerFlags.retentionSize.name))" : ModelDuration.format(retention),
+            logger: logger)
+
+        let (host, port) = try ListenAddress.parse(flags.string(ServerFlags.listenAddress.name))
+        let api = try await APIServer(host: host, port: port, group: group, router: APIRouter(runtime: runtime))
+        logger.info("Listening on", metadata: ["address": "\(flags.string(ServerFlags.listenAddress.name))"])
+        await manager.apply(config.scrapeConfigs)
+        logger.info("Server is ready to receive web requests.")
+
+        let pause = maintenanceSeconds(minBlockDuration: options.minBlockDuration) * 1_000_000_000
+        let maintenance = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: pause)
+                do {
+                    try database.compact()
+                    try database.sync()
+                } catch {
+                    logger.error("Database maintenance failed", metadata: ["err": "\(error)"])
+                }
+            }
+        }
+        return RunningServer(runtime: runtime, api: api, group: group, maintenance: maintenance)
+    }
+
+    /// Stops scraping (writing stale markers), the API and maintenance; closes the database.
+    func stop() async {
+        maintenance.cancel()
+        await runtime.manager.shutdown()
+        await api.close()
+        do {
+            try runtime.database.close()
+        } catch {
+            runtime.logger.error("Closing the database failed", metadata: ["err": "\(error)"])
+        }
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// `host:port`, `:port` (all interfaces) or `[v6]:port`.
+enum ListenAddress {
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func parse(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]) else {
+            throw Invalid(description: "invalid --web.listen-address \(text): missing port")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// Reads the configuration file. Without one at the default path, Lantern scrapes the
+/// local exporter (`ServerConfig.defaultYAML`), so the README's one command works.
+public enum ConfigLoader {
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func load(path: String, explicitlySet: Bool) throws -> ServerConfig {
+        guard FileManager.default.fileExists(atPath: path) || explicitlySet else {
+            return try ConfigParser.parse(ServerConfig.defaultYAML)
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw LoadError(description: "open \(path): no such file or directory")
+        }
+        do {
+            return try ConfigParser.parse(text)
+        } catch {
+            throw LoadError(description: "parsing YAML file \(path): \(error)")
+        }
+    }
+}

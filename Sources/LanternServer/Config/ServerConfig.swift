@@ -1,0 +1,37 @@
+import LanternScrape
+
+/// The `prometheus.yml` subset Lantern reads, defaults applied.
+public struct ServerConfig: Sendable {
+    public struct Global: Sendable {
+        /// Milliseconds, Prometheus' defaults.
+        public var scrapeInterval: Int64 = 60_000
+        public var scrapeTimeout: Int64 = 10_000
+        public var evaluationInterval: Int64 = 60_000
+        public var externalLabels: [String: String] = [:]
+    }
+
+    public var global = Global()
+    public var scrapeConfigs: [ScrapeSettings] = []
+    /// Validated now; evaluated once rules are implemented (a later issue).
+    public var ruleFiles: [String] = []
+    /// Alertmanager targets; validated now, used by a later issue.
+    public var alertmanagerCount = 0
+    /// remote_write endpoints; validated now, used by a later issue.
+    public var remoteWriteURLs: [String] = []
+    /// The file as read, for `/api/v1/status/config`.
+    public var sourceText = ""
+
+    public init() {}
+
+    /// What Lantern scrapes with no configuration file: the local exporter every 15 s.
+    public static let defaultYAML = """
+        # Written by Lantern: scrape the local lantern-exporter.
+        global:
+          scrape_interval: 15s
+        scrape_configs:
+          - job_name: node
+            static_configs:
+              - targets: ["localhost:9100"]
+
+        """
+}
