@@ -260,46 +260,13 @@ func parseGoBool(_ text: String) -> Bool? {
     }
 }
 
-/// Go's `strconv.ParseInt(text, 0, 64)`, which kingpin's int flags use: optional sign, then
-/// decimal, `0x` hex, `0o`/leading-`0` octal or `0b` binary, with `_` allowed between digits.
+/// Go's `strconv.ParseInt(text, 0, 64)`, which kingpin's int flags use, with its error texts.
 func parseGoInt(_ text: String) throws(FlagError) -> Int64 {
-    let syntaxError = FlagError("strconv.ParseInt: parsing \(goQuote(text)): invalid syntax")
-    var digits = Substring(text)
-    var negative = false
-    if let sign = digits.first, sign == "+" || sign == "-" {
-        negative = sign == "-"
-        digits = digits.dropFirst()
-    }
-    var radix = 10
-    let lowered = digits.lowercased()
-    if lowered.hasPrefix("0x") { radix = 16; digits = digits.dropFirst(2) }
-    else if lowered.hasPrefix("0o") { radix = 8; digits = digits.dropFirst(2) }
-    else if lowered.hasPrefix("0b") { radix = 2; digits = digits.dropFirst(2) }
-    else if digits.count > 1 && digits.first == "0" { radix = 8; digits = digits.dropFirst() }
-
-    if digits.contains("_") {
-        // Go allows `_` only between digits (or right after a base prefix).
-        if digits.hasSuffix("_") || digits.contains("__") || (radix == 10 && digits.hasPrefix("_")) {
-            throw syntaxError
-        }
-        digits = Substring(digits.filter { $0 != "_" })
-    }
-    guard !digits.isEmpty, digits.allSatisfy({ $0.isHexDigit }) else { throw syntaxError }
-    guard let magnitude = UInt64(digits, radix: radix) else {
-        // All characters were hex digits, so failure is either a digit beyond the radix or overflow.
-        if digits.allSatisfy({ Int(String($0), radix: radix) != nil }) {
-            throw FlagError("strconv.ParseInt: parsing \(goQuote(text)): value out of range")
-        }
-        throw syntaxError
-    }
-    if negative {
-        guard magnitude <= UInt64(Int64.max) + 1 else {
-            throw FlagError("strconv.ParseInt: parsing \(goQuote(text)): value out of range")
-        }
-        return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-    }
-    guard magnitude <= UInt64(Int64.max) else {
+    do {
+        return try goParseInt64(Substring(text))
+    } catch .syntax {
+        throw FlagError("strconv.ParseInt: parsing \(goQuote(text)): invalid syntax")
+    } catch {
         throw FlagError("strconv.ParseInt: parsing \(goQuote(text)): value out of range")
     }
-    return Int64(magnitude)
 }

@@ -1,4 +1,5 @@
 import Glibc
+import LanternSupport
 @testable import LanternCollectors
 import LanternMetrics
 import Testing

@@ -1,3 +1,4 @@
+import LanternSupport
 /// Queueing disciplines (RTM_NEWQDISC answers to an RTM_GETQDISC dump), with the fields
 /// of ema/qdisc's `QdiscInfo` that node_exporter exposes.
 struct RouteQdisc: Equatable {
@@ -89,7 +90,7 @@ struct RouteQdisc: Equatable {
     /// absent fields zero, integers checked against their Go types).
     static func fixtures(_ text: String) throws(KernelParseError) -> [RouteQdisc] {
         var qdiscs: [RouteQdisc] = []
-        for entry in try JSONValue.parse(text).elements() {
+        for entry in try parseJSON(text).elements() {
             var qdisc = RouteQdisc(interfaceName: try entry.text("IfaceName"))
             qdisc.parent = UInt32(truncatingIfNeeded: try entry.unsigned("Parent", bits: 32))
             qdisc.handle = UInt32(truncatingIfNeeded: try entry.unsigned("Handle", bits: 32))

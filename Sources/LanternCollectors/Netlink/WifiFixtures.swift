@@ -1,3 +1,4 @@
+import LanternSupport
 /// The wifi data node_exporter reads from mdlayher/wifi (nl80211), in the JSON form of
 /// its end-to-end fixtures (`--collector.wifi.fixtures`): Go's encoding/json of
 /// `wifi.Interface`, `wifi.BSS` and `wifi.StationInfo` (durations in nanoseconds,
@@ -36,7 +37,7 @@ enum WifiFixtures {
     /// interfaces.json: a list of interfaces (a null entry reads as an unnamed one).
     static func interfaces(_ text: String) throws(KernelParseError) -> [WifiInterface] {
         var result: [WifiInterface] = []
-        for entry in try JSONValue.parse(text).elements() {
+        for entry in try parseJSON(text).elements() {
             result.append(WifiInterface(name: try entry.text("Name"), type: try entry.signed("Type"), frequency: try entry.signed("Frequency")))
         }
         return result
@@ -44,14 +45,14 @@ enum WifiFixtures {
 
     /// `<device>/bss.json`: one BSS object.
     static func bss(_ text: String) throws(KernelParseError) -> WifiBSS {
-        let object = try JSONValue.parse(text)
+        let object = try parseJSON(text)
         return WifiBSS(ssid: try object.text("SSID"), bssid: try hardwareAddress(object, "BSSID"), status: try object.signed("Status"))
     }
 
     /// `<device>/stationinfo.json`: a list of stations.
     static func stations(_ text: String) throws(KernelParseError) -> [WifiStation] {
         var result: [WifiStation] = []
-        for entry in try JSONValue.parse(text).elements() {
+        for entry in try parseJSON(text).elements() {
             var station = WifiStation(hardwareAddress: try hardwareAddress(entry, "HardwareAddr"))
             station.connectedNanoseconds = try entry.signed("Connected")
             station.inactiveNanoseconds = try entry.signed("Inactive")

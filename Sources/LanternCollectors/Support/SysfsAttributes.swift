@@ -87,30 +87,13 @@ extension KernelFileError {
     }
 }
 
-/// Go's `strconv.ParseInt(text, 0, 64)` as procfs's `ValueParser.PInt64` uses it: an
-/// optional sign, then a `0x`/`0o`/`0b` prefix or a leading `0` for octal, else decimal.
+/// Go's `strconv.ParseInt(text, 0, 64)` as procfs's `ValueParser.PInt64` uses it.
 func parseGoInt64(_ text: Substring, field: String) throws(KernelParseError) -> Int64 {
-    var digits = text
-    var negative = false
-    if let sign = digits.first, sign == "+" || sign == "-" {
-        negative = sign == "-"
-        digits = digits.dropFirst()
-    }
-    var radix = 10
-    let lowered = digits.lowercased()
-    if lowered.hasPrefix("0x") { radix = 16; digits = digits.dropFirst(2) }
-    else if lowered.hasPrefix("0o") { radix = 8; digits = digits.dropFirst(2) }
-    else if lowered.hasPrefix("0b") { radix = 2; digits = digits.dropFirst(2) }
-    else if digits.count > 1 && digits.hasPrefix("0") { radix = 8; digits = digits.dropFirst() }
-    // Sign and prefix are consumed above; a second sign is invalid, as in Go.
-    guard let first = digits.first, first != "+", first != "-",
-          let magnitude = UInt64(digits, radix: radix) else {
+    do {
+        return try goParseInt64(text)
+    } catch .syntax {
         throw KernelParseError("invalid \(field) \"\(text)\": not an integer")
+    } catch {
+        throw KernelParseError("invalid \(field) \"\(text)\": out of range")
     }
-    if negative {
-        guard magnitude <= UInt64(Int64.max) + 1 else { throw KernelParseError("invalid \(field) \"\(text)\": out of range") }
-        return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-    }
-    guard magnitude <= UInt64(Int64.max) else { throw KernelParseError("invalid \(field) \"\(text)\": out of range") }
-    return Int64(magnitude)
 }

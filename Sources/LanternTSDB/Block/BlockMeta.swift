@@ -1,3 +1,4 @@
+import LanternSupport
 /// A block's `meta.json`: its ULID, time span `[minTime, maxTime)` in milliseconds,
 /// statistics and compaction lineage, with the keys and layout Prometheus writes.
 public struct BlockMeta: Sendable, Equatable {
@@ -37,7 +38,7 @@ public struct BlockMeta: Sendable, Equatable {
 
 extension BlockMeta {
     init(parsing bytes: [UInt8]) throws {
-        let root = try JSONValue.parse(bytes)
+        let root = try JSONValue.parse(String(decoding: bytes, as: UTF8.self))
         guard let ulid = root["ulid"]?.string, let minTime = root["minTime"]?.int64, let maxTime = root["maxTime"]?.int64,
               root["version"]?.int64 == 1 else {
             throw FormatError("meta.json lacks ulid, minTime, maxTime or version 1")

@@ -1,6 +1,6 @@
-/// A small JSON reader for the fixture files node_exporter's qdisc and wifi collectors
-/// read with Go's `encoding/json` (`--collector.*.fixtures`). Numbers keep their text so
-/// that integers are converted exactly; objects keep their members in order.
+/// A small Foundation-free JSON reader: the fixture files node_exporter's qdisc and wifi
+/// collectors read, TSDB block `meta.json`. Numbers keep their text so that integers are
+/// converted exactly; objects keep their members in order.
 public indirect enum JSONValue: Sendable, Equatable {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
@@ -12,7 +12,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Deeper documents are refused instead of overflowing the stack.
     static let maximumDepth = 64
 
-    public static func parse(_ text: String) throws(KernelParseError) -> JSONValue {
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var reader = Reader(bytes: Array(text.utf8))
         let value = try reader.value(depth: 0)
         reader.skipWhitespace()
@@ -27,6 +27,28 @@ public indirect enum JSONValue: Sendable, Equatable {
         if let exact = members.first(where: { $0.key == name }) { return exact.value }
         let folded = name.lowercased()
         return members.first { $0.key.lowercased() == folded }?.value
+    }
+
+    /// The member named exactly `key` of an object.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first { $0.key == key }?.value
+    }
+
+    public var string: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// A number that is an integer in the range of Int64.
+    public var int64: Int64? {
+        if case .number(let text) = self { return Int64(text) }
+        return nil
+    }
+
+    public var array: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
     }
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
@@ -45,15 +67,15 @@ public indirect enum JSONValue: Sendable, Equatable {
         let bytes: [UInt8]
         var offset = 0
 
-        func error(_ reason: String) -> KernelParseError {
-            KernelParseError("invalid JSON at offset \(offset): \(reason)")
+        func error(_ reason: String) -> JSONParseError {
+            JSONParseError(offset: offset, reason: reason)
         }
 
         mutating func skipWhitespace() {
             while offset < bytes.count, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[offset]) { offset += 1 }
         }
 
-        mutating func value(depth: Int) throws(KernelParseError) -> JSONValue {
+        mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
             guard depth < JSONValue.maximumDepth else { throw error("nested too deeply") }
             skipWhitespace()
             guard offset < bytes.count else { throw error("unexpected end of input") }
@@ -102,7 +124,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
         }
 
-        mutating func literal(_ word: String, _ result: JSONValue) throws(KernelParseError) -> JSONValue {
+        mutating func literal(_ word: String, _ result: JSONValue) throws(JSONParseError) -> JSONValue {
             let expected = Array(word.utf8)
             guard bytes.count - offset >= expected.count, Array(bytes[offset..<(offset + expected.count)]) == expected else {
                 throw error("unexpected character")
@@ -112,7 +134,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
 
         /// The JSON number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-        mutating func number() throws(KernelParseError) -> JSONValue {
+        mutating func number() throws(JSONParseError) -> JSONValue {
             let start = offset
             func digits(_ reader: inout Reader) -> Int {
                 let begin = reader.offset
@@ -138,7 +160,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             return .number(String(decoding: bytes[start..<offset], as: UTF8.self))
         }
 
-        mutating func string() throws(KernelParseError) -> String {
+        mutating func string() throws(JSONParseError) -> String {
             offset += 1  // opening quote
             var scalars = String.UnicodeScalarView()
             var raw: [UInt8] = []
@@ -191,7 +213,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             throw error("unterminated string")
         }
 
-        mutating func hex4() throws(KernelParseError) -> UInt32 {
+        mutating func hex4() throws(JSONParseError) -> UInt32 {
             guard bytes.count - offset >= 4 else { throw error("short \\u escape") }
             var code: UInt32 = 0
             for _ in 0..<4 {
@@ -211,64 +233,10 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 }
 
-extension JSONValue {
-    /// The member as an unsigned integer that fits `bits`, as Go decodes into uintN
-    /// fields: absent or null is 0; a fraction, a sign or overflow is an error.
-    public func unsigned(_ name: String, bits: Int = 64) throws(KernelParseError) -> UInt64 {
-        guard let member = member(name) else { return 0 }
-        switch member {
-        case .null: return 0
-        case .number(let text):
-            guard let value = UInt64(text), bits >= 64 || value >> UInt64(bits) == 0 else {
-                throw KernelParseError("json: cannot unmarshal number \(text) into field \(name) of type uint\(bits)")
-            }
-            return value
-        default:
-            throw KernelParseError("json: cannot unmarshal \(member.kind) into field \(name) of type uint\(bits)")
-        }
-    }
 
-    /// The member as a signed integer (Go int / int64 / time.Duration fields).
-    public func signed(_ name: String) throws(KernelParseError) -> Int64 {
-        guard let member = member(name) else { return 0 }
-        switch member {
-        case .null: return 0
-        case .number(let text):
-            guard let value = Int64(text) else { throw KernelParseError("json: cannot unmarshal number \(text) into field \(name) of type int64") }
-            return value
-        default:
-            throw KernelParseError("json: cannot unmarshal \(member.kind) into field \(name) of type int64")
-        }
-    }
-
-    /// The member as a string; absent or null is "".
-    public func text(_ name: String) throws(KernelParseError) -> String {
-        guard let member = member(name) else { return "" }
-        switch member {
-        case .null: return ""
-        case .string(let value): return value
-        default: throw KernelParseError("json: cannot unmarshal \(member.kind) into field \(name) of type string")
-        }
-    }
-
-    /// The elements of a top-level array (null is an empty list, as Go decodes it).
-    public func elements() throws(KernelParseError) -> [JSONValue] {
-        switch self {
-        case .array(let elements): return elements
-        case .null: return []
-        default: throw KernelParseError("json: cannot unmarshal \(kind) into a list")
-        }
-    }
-
-    /// Go's name for the JSON type, as its unmarshal errors say it.
-    var kind: String {
-        switch self {
-        case .object: "object"
-        case .array: "array"
-        case .string: "string"
-        case .number: "number"
-        case .bool: "bool"
-        case .null: "null"
-        }
-    }
+/// Where a JSON text stops making sense.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let offset: Int
+    public let reason: String
+    public var description: String { "invalid JSON at offset \(offset): \(reason)" }
 }
