@@ -11,12 +11,22 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // TLS for both binaries' HTTP servers (BoringSSL inside; no Foundation).
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // YAML for prometheus.yml and file_sd files: the server only, never the exporter.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // Remote write's protobuf messages (the generated code is committed; no build plugin).
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // zlib from Debian (zlib1g-dev): gzip for HTTP responses.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // snappy from Debian (libsnappy-dev): remote write's block compression.
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        // libxcrypt from Debian (libcrypt-dev): bcrypt for basic auth passwords.
+        .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
+        // libsystemd from Debian (libsystemd-dev): sd-bus for the systemd and logind collectors.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
         // Small Foundation-free pieces every module shares: kernel-file reading, Go's
         // string quoting, Go's byte-wise string order.
@@ -32,14 +42,26 @@ let package = Package(
         .target(name: "LanternLog", dependencies: ["LanternSupport", .product(name: "Logging", package: "swift-log")]),
 
         // Host collectors: kernel-file parsers (Procfs/, Sysfs/) apart from the metric mapping.
+        // A typed bridge over sd-bus: one kept connection per user, a timeout on every call,
+        // GetAll property reads; typed clients of systemd1 and login1. No Foundation.
+        .target(name: "LanternSystemd", dependencies: ["CSystemd"]),
+
         .target(name: "LanternCollectors", dependencies: [
-            "LanternMetrics", "LanternFlags", "LanternSupport",
+            "LanternMetrics", "LanternFlags", "LanternSupport", "LanternSystemd",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // exporter-toolkit's web config (TLS, basic auth, headers, rate limits) for both
-        // binaries, and the Foundation-free YAML subset reader it is written in.
-        .target(name: "LanternWeb"),
+        // binaries, the Foundation-free YAML subset reader it is written in, and the
+        // connection pipeline (limits, TLS, auth) both HTTP servers put in front of theirs.
+        .target(name: "LanternWeb", dependencies: [
+            "CCrypt", "LanternFlags", "LanternSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // The PromQL engine: lexer, parser, evaluator, the storage interface a TSDB
         // implements (Storage/Queryable.swift), an in-memory store and the promqltest
@@ -52,7 +74,7 @@ let package = Package(
 
         // The exporter: flags, HTTP server, self-metrics.
         .target(name: "LanternExporter", dependencies: [
-            "LanternMetrics", "LanternCollectors", "LanternFlags", "LanternLog", "CZlib",
+            "LanternMetrics", "LanternCollectors", "LanternFlags", "LanternLog", "LanternWeb", "CZlib",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -70,9 +92,26 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Recording and alerting rules: rule files, Go-style templates, evaluation into the
+        // TSDB, notifications to Alertmanager.
+        .target(name: "LanternRules", dependencies: [
+            "LanternTSDB", "LanternPromQL", "LanternScrape", "LanternMetrics", "LanternFlags", "LanternSupport",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Prometheus remote write 1.0: queues sending Lantern's WAL to an endpoint, and the
+        // receiver's decoding and storing. Protobuf/*.pb.swift are generated from the
+        // .proto files beside them (scripts/generate-protobuf).
+        .target(name: "LanternRemote", dependencies: [
+            "LanternTSDB", "LanternScrape", "LanternPromQL", "LanternMetrics", "CSnappy",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["Protobuf/types.proto", "Protobuf/remote.proto"]),
         // The server: flags, prometheus.yml, the Prometheus-compatible HTTP API.
         .target(name: "LanternServer", dependencies: [
-            "LanternScrape", "LanternTSDB", "LanternPromQL", "LanternMetrics", "LanternFlags", "LanternLog", "LanternSupport",
+            "LanternRemote", "LanternRules", "LanternScrape", "LanternTSDB", "LanternPromQL", "LanternMetrics", "LanternFlags", "LanternLog", "LanternSupport",
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,12 +127,22 @@ let package = Package(
             "LanternCollectors", "LanternMetrics", "LanternFlags", "LanternSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "LanternWebTests", dependencies: ["LanternWeb"]),
+        // Against a real systemd (../shared/tools/systemd-sandbox, root) and private buses.
+        .testTarget(name: "LanternSystemdTests", dependencies: [
+            "LanternSystemd", "LanternCollectors", "LanternMetrics", "LanternFlags", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics"]),
         .testTarget(name: "LanternPromQLTests", dependencies: ["LanternPromQL", "LanternSupport"]),
         // Writes to a TSDB until killed: the crash-safety test's kill -9 subject.
         .executableTarget(name: "lantern-tsdb-crashwriter", dependencies: ["LanternTSDB", "LanternPromQL"], path: "Tests/LanternTSDBCrashWriter"),
         .testTarget(name: "LanternServerTests", dependencies: [
             "LanternServer", "LanternScrape", "LanternPromQL", "lantern-server", "lantern-exporter",
+        ]),
+        .testTarget(name: "LanternRulesTests", dependencies: ["LanternRules", "LanternTSDB", "LanternPromQL"]),
+        .testTarget(name: "LanternRemoteTests", dependencies: [
+            "LanternRemote", "LanternTSDB", "LanternPromQL", "LanternScrape", "lantern-server",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "LanternTSDBTests", dependencies: ["LanternTSDB", "LanternPromQL", "lantern-tsdb-crashwriter"]),
     ]

@@ -3,6 +3,7 @@ import LanternCollectors
 import LanternFlags
 import LanternLog
 import LanternMetrics
+import LanternWeb
 import Logging
 
 #if canImport(Glibc)
@@ -97,9 +98,18 @@ public enum ExporterCommand {
             landingPage: telemetryPath == "/" ? nil : .html(LandingPage.html(telemetryPath: telemetryPath)),
             endpoint: endpoint, pool: pool)
 
+        let security: WebServerSecurity
+        let webConfigFile = parsed.string(WebFlags.configFile.name)
+        do {
+            security = try WebServerSecurity(webConfigFile: webConfigFile, limits: WebFlags.connectionLimits(parsed), logger: logger)
+        } catch {
+            logger.error("\(error)", metadata: ["file": "\(webConfigFile)"])
+            return 1
+        }
+
         let server: HTTPServer
         do {
-            server = try HTTPServer(addresses: addresses, router: router, logger: logger)
+            server = try HTTPServer(addresses: addresses, router: router, security: security, logger: logger)
         } catch {
             logger.error("\(error)", metadata: ["address": "\(parsed.strings(ExporterFlags.listenAddress.name).joined(separator: ","))"])
             return 1

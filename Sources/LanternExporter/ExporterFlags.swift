@@ -1,5 +1,6 @@
 import LanternCollectors
 import LanternFlags
+import LanternWeb
 
 /// The exporter's command line: node_exporter's flags, with the same names and
 /// defaults, plus every collector's switch and options from the collector table.
@@ -27,6 +28,7 @@ enum ExporterFlags {
         var flags = FlagSet(programName: "lantern-exporter")
         flags.add(contentsOf: CollectorTable.allFlags)
         flags.add(contentsOf: [collectorTimeout, procfs, sysfs, rootfs, udevData, telemetryPath, disableExporterMetrics, maxRequests, listenAddress])
+        flags.add(contentsOf: WebFlags.flags)
         flags.add(contentsOf: LogFlags.flags)
         flags.addVersionFlag()
         return flags

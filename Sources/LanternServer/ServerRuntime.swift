@@ -1,4 +1,5 @@
 import LanternPromQL
+import LanternRemote
 import LanternScrape
 import LanternTSDB
 import Logging
@@ -10,6 +11,9 @@ public final class ServerRuntime: Sendable {
     public let database: TSDB
     public let engine: Engine
     public let manager: ScrapeManager
+    public let remoteWrite: RemoteWriteManager
+    /// `--web.enable-remote-write-receiver`: whether `POST /api/v1/write` stores samples.
+    let remoteWriteReceiverEnabled: Bool
     let configPath: String
     /// Flag values as `/api/v1/status/flags` shows them.
     let flagValues: [String: String]
@@ -21,12 +25,15 @@ public final class ServerRuntime: Sendable {
     private let reload = Mutex<(success: Bool, time: Int64)>((true, 0))
 
     init(
-        database: TSDB, engine: Engine, manager: ScrapeManager, config: ServerConfig, configPath: String,
-        flagValues: [String: String], lifecycleEnabled: Bool, retentionDescription: String, logger: Logger
+        database: TSDB, engine: Engine, manager: ScrapeManager, remoteWrite: RemoteWriteManager, remoteWriteReceiverEnabled: Bool,
+        config: ServerConfig, configPath: String, flagValues: [String: String], lifecycleEnabled: Bool,
+        retentionDescription: String, logger: Logger
     ) {
         self.database = database
         self.engine = engine
         self.manager = manager
+        self.remoteWrite = remoteWrite
+        self.remoteWriteReceiverEnabled = remoteWriteReceiverEnabled
         self.config = Mutex(config)
         self.configPath = configPath
         self.flagValues = flagValues
@@ -47,6 +54,7 @@ public final class ServerRuntime: Sendable {
             let loaded = try ConfigLoader.load(path: configPath, explicitlySet: true)
             config.withLock { $0 = loaded }
             await manager.apply(loaded.scrapeConfigs)
+            try await remoteWrite.apply(loaded.remoteWrite, externalLabels: loaded.global.externalLabels)
             reload.withLock { $0 = (true, WallClock.nowMilliseconds()) }
             logger.info("Completed loading of configuration file", metadata: ["filename": "\(configPath)"])
         } catch {

@@ -5,20 +5,6 @@ import LanternMetrics
 import LanternSupport
 import Testing
 
-/// Compares one collector's output with e2e-output.txt on the families `include` selects.
-/// Samples of families the e2e harness filters out (skip_re) are dropped from both sides.
-func expectE2EParity(_ collector: String, families include: @escaping (String) -> Bool, skippedSamples: Set<String> = [],
-                     flags: ParsedFlags? = nil) throws {
-    let expected = try Exposition.expected(families: include)
-    var actual = Exposition.collected(from: try scrape(collector, flags: flags))
-    actual.headers = actual.headers.filter { include($0.key) }
-    actual.samples = actual.samples.filter { include($0.name) && !skippedSamples.contains($0.name) }
-    #expect(!expected.samples.isEmpty)
-    #expect(actual.headers == expected.headers)
-    for missing in Set(expected.samples).subtracting(actual.samples).sorted() { Issue.record("missing \(missing)") }
-    for extra in Set(actual.samples).subtracting(expected.samples).sorted() { Issue.record("unexpected \(extra)") }
-}
-
 func samples(_ sink: MetricSink, _ name: String) -> [Sample] {
     Exposition.collected(from: sink).samples.filter { $0.name == name }
 }

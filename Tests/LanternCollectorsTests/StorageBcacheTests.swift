@@ -55,7 +55,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_bcache_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("bcache", families: Self.isFamily)
+        try expectE2EParity("bcache", families: Self.isFamily)
     }
 
     @Test func priorityStatsFlagAddsThePriorityFamilies() throws {

@@ -47,7 +47,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_bcachefs_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("bcachefs", families: Self.isFamily)
+        try expectE2EParity("bcachefs", families: Self.isFamily)
     }
 
     @Test func noBcachefsIsNoData() throws {

@@ -42,7 +42,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_btrfs_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("btrfs", families: Self.isFamily)
+        try expectE2EParity("btrfs", families: Self.isFamily)
     }
 
     @Test func noBtrfsIsNoData() throws {

@@ -3,39 +3,14 @@ import LanternMetrics
 import LanternSupport
 import Testing
 
-/// The shared fixture copy lost node_exporter's `sys/block/dm-*/slaves/<path>` entries
-/// (empty directories; 442 of the 475 directories E2E.md counts are left), so these tests
-/// read a scratch copy of the dm and path devices with those entries put back.
-private func multipathTree() throws -> ScratchDirectory {
-    let scratch = try ScratchDirectory()
-    for device in ["dm-5", "dm-6", "dm-7"] {
-        for file in ["size", "dm/name", "dm/suspended", "dm/uuid"] {
-            try scratch.write("block/\(device)/\(file)", try Fixtures.read("sys/block/\(device)/\(file)"))
-        }
-    }
-    for (device, slaves) in [("dm-5", ["sdi", "sdj", "sdk", "sdl"]), ("dm-6", ["sdm", "sdn"])] {
-        for slave in slaves {
-            try scratch.write("block/\(device)/slaves/\(slave)", "")
-            try scratch.write("block/\(slave)/device/state", try Fixtures.read("sys/block/\(slave)/device/state"))
-        }
-    }
-    return scratch
-}
-
 @Suite struct DMMultipathParserTests {
     @Test func readsMultipathMapsOnly() throws {
-        let scratch = try multipathTree()
-        let devices = try DMMultipathDevice.readAll(sysfs: scratch.path)
-        #expect(devices.map(\.sysfsName) == ["dm-5", "dm-6"])
-        #expect(devices[0].name == "mpathA")
-        #expect(devices[0].sizeBytes == 53687091200)
-        #expect(devices[0].paths.last == .init(device: "sdl", state: "offline"))
-    }
-
-    @Test func fixtureWithoutSlavesHasNoPaths() throws {
         let devices = try DMMultipathDevice.readAll(sysfs: Fixtures.paths.sysfs)
+        #expect(devices.map(\.sysfsName) == ["dm-5", "dm-6"])
         #expect(devices.map(\.name) == ["mpathA", "mpathB"])
-        #expect(devices.allSatisfy { $0.paths.isEmpty })
+        #expect(devices.map(\.paths.count) == [4, 2])
+        #expect(devices.first?.sizeBytes == 53687091200)
+        #expect(devices.first?.paths.last == .init(device: "sdl", state: "offline"))
     }
 
     @Test func malformedSuspendedFailsTheRead() throws {
@@ -51,11 +26,7 @@ private func multipathTree() throws -> ScratchDirectory {
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_dmmultipath_") }
 
     @Test func matchesE2EOutput() throws {
-        let scratch = try multipathTree()
-        let expected = try Exposition.expected(families: Self.isFamily)
-        let actual = Exposition.collected(from: try scrape("dmmultipath", paths: HostPaths(sysfs: scratch.path)))
-        #expect(actual.headers == expected.headers)
-        #expect(actual.samples == expected.samples)
+        try expectE2EParity("dmmultipath", families: Self.isFamily)
     }
 
     @Test func missingPathStateMeansNoData() throws {

@@ -31,7 +31,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_drbd_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("drbd", families: Self.isFamily)
+        try expectE2EParity("drbd", families: Self.isFamily)
     }
 
     @Test func offByDefault() {

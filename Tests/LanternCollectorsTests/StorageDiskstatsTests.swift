@@ -43,7 +43,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_disk_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("diskstats", families: Self.isFamily)
+        try expectE2EParity("diskstats", families: Self.isFamily)
     }
 
     func devices(_ flags: [String: String]) throws -> Set<String> {

@@ -68,7 +68,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_md_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("mdadm", families: Self.isFamily)
+        try expectE2EParity("mdadm", families: Self.isFamily)
     }
 
     @Test func absentMdstatIsNoData() throws {

@@ -65,7 +65,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_mountstats_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("mountstats", families: Self.isFamily)
+        try expectE2EParity("mountstats", families: Self.isFamily)
     }
 
     @Test func offByDefault() throws {

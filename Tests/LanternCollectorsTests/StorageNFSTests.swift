@@ -38,7 +38,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_nfs_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("nfs", families: Self.isFamily)
+        try expectE2EParity("nfs", families: Self.isFamily)
     }
 
     @Test func absentNFSClientIsNoData() throws {

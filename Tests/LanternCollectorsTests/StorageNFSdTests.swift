@@ -48,7 +48,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_nfsd_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("nfsd", families: Self.isFamily)
+        try expectE2EParity("nfsd", families: Self.isFamily)
     }
 
     @Test func absentNFSServerIsNoData() throws {

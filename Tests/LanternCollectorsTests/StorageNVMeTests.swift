@@ -29,7 +29,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_nvme_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("nvme", families: Self.isFamily)
+        try expectE2EParity("nvme", families: Self.isFamily)
     }
 
     @Test func noNVMeIsNoData() throws {

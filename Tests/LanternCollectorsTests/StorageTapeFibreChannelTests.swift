@@ -26,7 +26,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_tape_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("tapestats", families: Self.isFamily)
+        try expectE2EParity("tapestats", families: Self.isFamily)
     }
 
     @Test func ignoredDevicesFlagDropsMatchingDrives() throws {
@@ -76,7 +76,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_fibrechannel_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("fibrechannel", families: Self.isFamily)
+        try expectE2EParity("fibrechannel", families: Self.isFamily)
     }
 
     @Test func noHostsIsNoData() throws {

@@ -38,7 +38,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_xfs_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("xfs", families: Self.isFamily)
+        try expectE2EParity("xfs", families: Self.isFamily)
     }
 
     @Test func noXFSIsNoData() throws {

@@ -56,7 +56,7 @@ import Testing
     static func isFamily(_ name: String) -> Bool { name.hasPrefix("node_zfs_") }
 
     @Test func matchesE2EOutput() throws {
-        try expectStorageParity("zfs", families: Self.isFamily)
+        try expectE2EParity("zfs", families: Self.isFamily)
     }
 
     @Test func noZFSIsNoData() throws {

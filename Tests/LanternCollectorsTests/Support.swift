@@ -8,7 +8,8 @@ import LanternSupport
 
 /// node_exporter's fixture tree: `../shared/fixtures/node_exporter` beside the package
 /// root (found from this file's real path; the test directory may be a symlink), with
-/// its symbolic links restored by `scripts/materialize-fixtures` into `.build/`.
+/// its symbolic links and empty directories restored by `scripts/materialize-fixtures`
+/// into `.build/`.
 enum Fixtures {
     static let root: String = {
         var directory = realPath(#filePath)
@@ -18,9 +19,8 @@ enum Fixtures {
         }
         let shared = parent(directory) + "/shared/fixtures/node_exporter"
         let materialized = directory + "/.build/lantern-fixtures/node_exporter"
-        if access(materialized, F_OK) != 0 {
-            _ = system("'\(directory)/scripts/materialize-fixtures' '\(shared)' '\(materialized)' > /dev/null")
-        }
+        // Run even when the tree exists: it then only adds empty directories an older tree lacks.
+        _ = system("'\(directory)/scripts/materialize-fixtures' '\(shared)' '\(materialized)' > /dev/null")
         return materialized
     }()
 
@@ -155,6 +155,28 @@ func e2eFlags(_ overrides: [String: String] = [:]) throws -> ParsedFlags {
         arguments.append(argument)
     }
     return try collectorFlags(arguments + overrides.map { "--\($0.key)=\($0.value)" })
+}
+
+/// Asserts that what `collector` exposes (built with `flags`, the e2e flags by default)
+/// equals e2e-output.txt on the families `families` selects: HELP and TYPE per family,
+/// then every series and value, each once. Samples named in `skippedSamples` are dropped
+/// from the collector's side (families node_exporter's e2e harness filters with skip_re,
+/// which e2e-output.txt lacks). Failures are reported at the caller.
+func expectE2EParity(_ collector: String, families: @escaping (String) -> Bool, skippedSamples: Set<String> = [],
+                     flags: ParsedFlags? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let expected = try Exposition.expected(families: families)
+    var actual = Exposition.collected(from: try scrape(collector, flags: flags))
+    actual.headers = actual.headers.filter { families($0.key) }
+    actual.samples = actual.samples.filter { families($0.name) && !skippedSamples.contains($0.name) }
+    #expect(!expected.samples.isEmpty, sourceLocation: sourceLocation)
+    #expect(actual.headers == expected.headers, sourceLocation: sourceLocation)
+    for missing in Set(expected.samples).subtracting(actual.samples).sorted() {
+        Issue.record("missing \(missing)", sourceLocation: sourceLocation)
+    }
+    for extra in Set(actual.samples).subtracting(expected.samples).sorted() {
+        Issue.record("unexpected \(extra)", sourceLocation: sourceLocation)
+    }
+    #expect(actual.samples.count == expected.samples.count, "duplicate series", sourceLocation: sourceLocation)
 }
 
 let testLogger = Logger(label: "lantern.collectors.tests")

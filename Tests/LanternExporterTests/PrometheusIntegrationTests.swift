@@ -46,35 +46,12 @@ struct PrometheusIntegrationTests {
         defer { prometheus.terminate() }
         #expect(prometheus.waitForLog(containing: "Server is ready to receive web requests."), "\(prometheus.log)")
 
-        let up = try waitForQuery(port: port, "up{job=\"lantern\"}") { $0 == "1" }
+        let up = try PrometheusQuery.wait(port: port, "up{job=\"lantern\"}") { $0 == "1" }
         #expect(up == "1", "Prometheus log:\n\(prometheus.log)")
-        #expect(try waitForQuery(port: port, "node_load1{job=\"lantern\"}") { $0 != nil } == "0.21")
-        #expect(try waitForQuery(port: port, "count(node_cpu_seconds_total{job=\"lantern\"})") { $0 != nil } == "64")
-        #expect(try waitForQuery(port: port, "min(node_scrape_collector_success{job=\"lantern\"})") { $0 != nil } == "1")
+        #expect(try PrometheusQuery.wait(port: port, "node_load1{job=\"lantern\"}") { $0 != nil } == "0.21")
+        #expect(try PrometheusQuery.wait(port: port, "count(node_cpu_seconds_total{job=\"lantern\"})") { $0 != nil } == "64")
+        #expect(try PrometheusQuery.wait(port: port, "min(node_scrape_collector_success{job=\"lantern\"})") { $0 != nil } == "1")
         // Prometheus asks for OpenMetrics first: the exporter answered it and Prometheus parsed it.
-        #expect(try waitForQuery(port: port, "scrape_samples_scraped{job=\"lantern\"} > 100") { $0 != nil } != nil)
-    }
-
-    /// Polls an instant query until `accept` takes the first result's value (or 60 s pass).
-    private func waitForQuery(port: Int, _ query: String, accept: (String?) -> Bool) throws -> String? {
-        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
-        let deadline = Date().addingTimeInterval(60)
-        var value: String?
-        repeat {
-            let reply = try HTTPClient.get(port: port, "/api/v1/query?query=\(encoded)")
-            value = Self.firstValue(reply.body)
-            if accept(value) { return value }
-            Thread.sleep(forTimeInterval: 0.5)
-        } while Date() < deadline
-        return value
-    }
-
-    /// `data.result[0].value[1]` of a Prometheus query response.
-    private static func firstValue(_ body: Data) -> String? {
-        guard let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
-              let data = json["data"] as? [String: Any],
-              let result = data["result"] as? [[String: Any]],
-              let value = result.first?["value"] as? [Any] else { return nil }
-        return value.last as? String
+        #expect(try PrometheusQuery.wait(port: port, "scrape_samples_scraped{job=\"lantern\"} > 100") { $0 != nil } != nil)
     }
 }

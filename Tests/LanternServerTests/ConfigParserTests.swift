@@ -54,7 +54,7 @@ import LanternScrape
         #expect(job.sampleLimit == 100 && job.honorLabels)
         #expect(job.relabelConfigs.count == 1 && job.metricRelabelConfigs.first?.action == .labeldrop)
         #expect(config.ruleFiles == ["rules/*.yml"] && config.alertmanagerCount == 1)
-        #expect(config.remoteWriteURLs == ["http://remote/api/v1/write"])
+        #expect(config.remoteWrite.map(\.endpoint.url) == ["http://remote/api/v1/write"])
     }
 
     /// Each bad configuration fails with the key path and line of the mistake.

@@ -13,7 +13,7 @@ public struct SELinuxCollector: Collector {
         var processLabelPath = "/proc/thread-self/attr/current"
         var configPath = "/etc/selinux/config"
 
-        static let live = Host(mountPoint: SELinuxCollector.liveMountPoint)
+        static let live = Host(mountPoint: { SELinuxCollector.liveMountPointOnce })
     }
 
     static func gauge(_ name: String, _ help: String) -> MetricDescriptor {
@@ -66,6 +66,10 @@ public struct SELinuxCollector: Collector {
         for entry in Self.avcHash { sink.add(entry.descriptor, Double(hash[entry.key] ?? 0)) }
         sink.add(Self.avcThreshold, Double(try KernelFile.readUInt(paths.sys("fs/selinux/avc/cache_threshold"))))
     }
+
+    /// go-selinux looks the mount point up once per process (`sync.Once`); so does this,
+    /// instead of parsing /proc/self/mountinfo on every scrape.
+    static let liveMountPointOnce: String? = liveMountPoint()
 
     /// go-selinux's `findSELinuxfs`: a writable selinuxfs mount, `/sys/fs/selinux` first.
     /// go-selinux checks the filesystem magic with statfs(2), which Glibc's overlay does

@@ -35,7 +35,7 @@ public struct MountInfo: Sendable, Equatable {
 
     static func parseLine(_ line: Substring) throws(KernelParseError) -> MountInfo {
         // Fields are separated by single spaces (names are escaped), so split exactly on them.
-        let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+        let parts = split(line, at: UInt8(ascii: " "))
         // Ten fields at least: six before the optional ones, the separator, three after.
         guard parts.count >= 10 else { throw KernelParseError("too few fields in mount line \"\(line)\"") }
         guard parts[parts.count - 4] == "-" else {
@@ -43,15 +43,15 @@ public struct MountInfo: Sendable, Equatable {
         }
         guard let mountID = Int(parts[0]) else { throw KernelParseError("invalid mount ID \"\(parts[0])\"") }
         guard let parentID = Int(parts[1]) else { throw KernelParseError("invalid parent ID \"\(parts[1])\"") }
-        let device = parts[2].split(separator: ":", omittingEmptySubsequences: false)
+        let device = split(parts[2], at: UInt8(ascii: ":"))
         guard device.count == 2, let major = Int(device[0]), let minor = Int(device[1]) else {
             throw KernelParseError("malformed major:minor \"\(parts[2])\"")
         }
         return MountInfo(
             mountID: mountID, parentID: parentID, major: major, minor: minor,
             root: String(parts[3]), mountPoint: String(parts[4]),
-            options: parts[5].split(separator: ",").map(String.init),
+            options: split(parts[5], at: UInt8(ascii: ","), omittingEmpty: true).map(String.init),
             fsType: String(parts[parts.count - 3]), source: String(parts[parts.count - 2]),
-            superOptions: parts[parts.count - 1].split(separator: ",").map(String.init))
+            superOptions: split(parts[parts.count - 1], at: UInt8(ascii: ","), omittingEmpty: true).map(String.init))
     }
 }

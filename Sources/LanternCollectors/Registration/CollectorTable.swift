@@ -94,6 +94,9 @@ public enum CollectorTable {
         CollectorDefinition(name: "loadavg", enabledByDefault: true) { context in
             LoadavgCollector(paths: context.paths)
         },
+        CollectorDefinition(name: "logind", enabledByDefault: false, flags: [LogindFlags.timeout]) { context in
+            LogindCollector(options: LogindFlags.options(from: context.flags), logger: context.logger)
+        },
         CollectorDefinition(name: "mdadm", enabledByDefault: true) { context in
             MdadmCollector(paths: context.paths, logger: context.logger)
         },
@@ -129,6 +132,9 @@ public enum CollectorTable {
         },
         CollectorDefinition(name: "os", enabledByDefault: true) { context in
             OSCollector(paths: context.paths, logger: context.logger)
+        },
+        CollectorDefinition(name: "pcidevice", enabledByDefault: false, flags: PCIDeviceFlags.all) { context in
+            PCIDeviceCollector(paths: context.paths, options: PCIDeviceFlags.options(from: context.flags), logger: context.logger)
         },
         CollectorDefinition(name: "powersupplyclass", enabledByDefault: true, flags: [PowerSupplyClassFlags.ignoredSupplies]) { context in
             try PowerSupplyClassCollector(
@@ -174,6 +180,9 @@ public enum CollectorTable {
         },
         CollectorDefinition(name: "sysctl", enabledByDefault: false, flags: SysctlFlags.all) { context in
             SysctlCollector(paths: context.paths, options: SysctlFlags.options(from: context.flags))
+        },
+        CollectorDefinition(name: "systemd", enabledByDefault: false, flags: SystemdFlags.all) { context in
+            try SystemdCollector(options: SystemdFlags.options(from: context.flags, logger: context.logger), logger: context.logger)
         },
         CollectorDefinition(name: "tapestats", enabledByDefault: true, flags: TapestatsFlags.all) { context in
             try TapestatsCollector(paths: context.paths, options: TapestatsFlags.options(from: context.flags), logger: context.logger)

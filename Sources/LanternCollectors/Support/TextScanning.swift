@@ -56,6 +56,25 @@ func lines(_ text: String) -> [Substring] {
     return result
 }
 
+/// `text` split at every `separator` byte (ASCII), like Go's `strings.Split` (or, when
+/// `omittingEmpty`, Swift's default `split`), without grapheme breaking.
+@inlinable
+func split(_ text: Substring, at separator: UInt8, omittingEmpty: Bool = false) -> [Substring] {
+    var result: [Substring] = []
+    let bytes = text.utf8
+    var start = bytes.startIndex
+    var index = bytes.startIndex
+    while index != bytes.endIndex {
+        if bytes[index] == separator {
+            if !omittingEmpty || start != index { result.append(text[start..<index]) }
+            start = bytes.index(after: index)
+        }
+        bytes.formIndex(after: &index)
+    }
+    if !omittingEmpty || start != index { result.append(text[start..<index]) }
+    return result
+}
+
 /// Leading and trailing whitespace removed, like Go's `strings.TrimSpace` for ASCII.
 @inlinable
 func trimmed(_ text: Substring) -> Substring {

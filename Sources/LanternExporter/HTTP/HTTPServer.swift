@@ -1,4 +1,5 @@
 import LanternMetrics
+import LanternWeb
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -103,11 +104,13 @@ final class ExporterHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
 final class HTTPServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channels: [any Channel]
+    private let security: WebServerSecurity
 
-    /// Binds every address, or throws naming the one that failed.
-    init(addresses: [ListenAddress], router: Router, logger: Logger) throws {
+    /// Binds every address, or throws naming the one that failed. `security` sets up each
+    /// connection up to HTTP (limits, TLS, auth, headers); the router answers what passes.
+    init(addresses: [ListenAddress], router: Router, security: WebServerSecurity, logger: Logger) throws {
         // One event-loop thread is plenty: the loop only parses requests and writes
-        // bytes; gathering runs on the worker pool.
+        // bytes; gathering runs on the worker pool, bcrypt on the security's own thread.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -115,7 +118,7 @@ final class HTTPServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    guard try security.configure(channel) else { return }
                     try channel.pipeline.syncOperations.addHandler(ExporterHTTPHandler(router: router))
                 }
             }
@@ -124,7 +127,7 @@ final class HTTPServer: Sendable {
             for address in addresses {
                 let channel = try address.bind(bootstrap)
                 logger.info("Listening on", metadata: ["address": "\(address.logDescription(boundTo: channel))"])
-                logger.info("TLS is disabled.", metadata: ["http2": "false", "address": "\(address.logDescription(boundTo: channel))"])
+                security.logTLSState(address: address.logDescription(boundTo: channel), logger: logger)
                 channels.append(channel)
             }
         } catch {
@@ -134,6 +137,7 @@ final class HTTPServer: Sendable {
         }
         self.group = group
         self.channels = channels
+        self.security = security
     }
 
     /// Local ports actually bound (useful with port 0).
@@ -143,6 +147,7 @@ final class HTTPServer: Sendable {
     func shutdown() {
         for channel in channels { try? channel.close().wait() }
         try? group.syncShutdownGracefully()
+        security.shutdown()
     }
 }
 

@@ -91,7 +91,15 @@ extension MetricFamily {
     /// compared in label order (labels are sorted by name within a series), fewer
     /// labels first when the label counts differ, then by timestamp with none last.
     public mutating func sortMetrics() {
-        metrics.sort(by: Metric.exposedBefore)
+        // Collectors mostly emit series in order already: check before sorting.
+        var index = metrics.startIndex + 1
+        while index < metrics.endIndex {
+            if Metric.exposedBefore(metrics[index], metrics[index - 1]) {
+                metrics.sort(by: Metric.exposedBefore)
+                return
+            }
+            index += 1
+        }
     }
 }
 

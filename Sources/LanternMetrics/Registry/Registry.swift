@@ -147,7 +147,9 @@ public final class Registry: Sendable {
                 }
             }
         }
-        merged.sort { $0.name.utf8Precedes($1.name) }
+        if !merged.isSortedByName {
+            merged.sort { $0.name.utf8Precedes($1.name) }
+        }
         for index in merged.indices {
             merged[index].sortMetrics()
             removeDuplicateSeries(&merged[index], problems: &problems)
@@ -168,6 +170,19 @@ public final class Registry: Sendable {
             kept.append(metric)
         }
         family.metrics = kept
+    }
+}
+
+private extension Array where Element == MetricFamily {
+    /// Whether the families are already in exposition order (one O(n) pass; skips the
+    /// sort, which copies whole families, when a single sorted list is merged).
+    var isSortedByName: Bool {
+        var index = 1
+        while index < count {
+            if !self[index - 1].name.utf8Precedes(self[index].name) { return false }
+            index += 1
+        }
+        return true
     }
 }
 

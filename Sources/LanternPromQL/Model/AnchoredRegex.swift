@@ -37,6 +37,11 @@ public struct RegexCaptures: Sendable {
     public let numbered: [String]
     public let named: [String: String]
 
+    public init(numbered: [String], named: [String: String]) {
+        self.numbered = numbered
+        self.named = named
+    }
+
     /// Go's `Regexp.Expand` template: `$1`, `${1}`, `$name`, `${name}`, `$$`.
     /// Unknown groups expand to "", as in Go.
     public func expand(_ template: String) -> String {

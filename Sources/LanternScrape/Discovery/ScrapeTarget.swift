@@ -66,9 +66,9 @@ public struct TargetError: Error, Sendable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-enum URLEncoding {
+public enum URLEncoding {
     /// Go's `url.QueryEscape`.
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var result = ""
         for byte in text.utf8 {
             switch byte {

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A scrape's HTTP answer, body already gunzipped.
+/// An HTTP answer, body already gunzipped.
 public struct ScrapeResponse: Sendable {
     public var status: Int
     public var contentType: String
@@ -13,8 +13,29 @@ public struct ScrapeHTTPError: Error, Sendable, CustomStringConvertible {
     public let description: String
 }
 
-/// A minimal HTTP/1.1 GET client on SwiftNIO: one connection per scrape (closed after),
-/// a deadline covering connect, request and response.
+/// One outgoing HTTP request: a scrape's GET or remote write's POST.
+public struct HTTPClientRequest: Sendable {
+    public var method: HTTPMethod
+    public var host: String
+    public var port: Int
+    /// Path and query.
+    public var requestTarget: String
+    /// Sent after `Host`, in order; `Content-Length` and `Connection` are added.
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(method: HTTPMethod, host: String, port: Int, requestTarget: String, headers: [(String, String)], body: [UInt8] = []) {
+        self.method = method
+        self.host = host
+        self.port = port
+        self.requestTarget = requestTarget
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// A minimal HTTP/1.1 client on SwiftNIO: one connection per request (closed after),
+/// a deadline covering connect, request and response. Scrapes and remote write share it.
 public struct ScrapeHTTPClient: Sendable {
     /// Prometheus 2.42's scrape `Accept` header.
     public static let acceptHeader =
@@ -28,20 +49,30 @@ public struct ScrapeHTTPClient: Sendable {
     public init(group: any EventLoopGroup) { self.group = group }
 
     public func get(target: ScrapeTarget, authorization: String?, timeoutMilliseconds: Int64) async throws -> ScrapeResponse {
+        var headers = [
+            ("Accept", Self.acceptHeader),
+            ("Accept-Encoding", "gzip"),
+            ("User-Agent", Self.userAgent),
+            ("X-Prometheus-Scrape-Timeout-Seconds", String(Double(timeoutMilliseconds) / 1000)),
+        ]
+        if let authorization { headers.append(("Authorization", authorization)) }
+        let request = HTTPClientRequest(method: .GET, host: target.host, port: target.port, requestTarget: target.requestTarget, headers: headers)
+        return try await perform(request, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    public func perform(_ request: HTTPClientRequest, timeoutMilliseconds: Int64) async throws -> ScrapeResponse {
         let eventLoop = group.next()
         let promise = eventLoop.makePromise(of: ScrapeResponse.self)
         let deadline = eventLoop.scheduleTask(in: .milliseconds(timeoutMilliseconds)) {
             promise.fail(ScrapeHTTPError(description: "context deadline exceeded"))
         }
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: target.port == 80 ? target.host : "\(target.host):\(target.port)")
-        headers.add(name: "Accept", value: Self.acceptHeader)
-        headers.add(name: "Accept-Encoding", value: "gzip")
-        headers.add(name: "User-Agent", value: Self.userAgent)
-        headers.add(name: "X-Prometheus-Scrape-Timeout-Seconds", value: String(Double(timeoutMilliseconds) / 1000))
+        headers.add(name: "Host", value: request.port == 80 ? request.host : "\(request.host):\(request.port)")
+        for (name, value) in request.headers { headers.add(name: name, value: value) }
+        if request.method != .GET { headers.add(name: "Content-Length", value: String(request.body.count)) }
         headers.add(name: "Connection", value: "close")
-        if let authorization { headers.add(name: "Authorization", value: authorization) }
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: target.requestTarget, headers: headers)
+        let head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.requestTarget, headers: headers)
+        let body = request.body
 
         let connect = ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(timeoutMilliseconds))
@@ -51,12 +82,15 @@ public struct ScrapeHTTPClient: Sendable {
                     try channel.pipeline.syncOperations.addHandler(ResponseCollector(promise: promise))
                 }
             }
-            .connect(host: target.host, port: target.port)
+            .connect(host: request.host, port: request.port)
         connect.whenComplete { result in
             switch result {
             case .success(let channel):
                 promise.futureResult.whenComplete { _ in channel.close(promise: nil) }
                 channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                if !body.isEmpty {
+                    channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
+                }
                 channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
             case .failure(let error):
                 promise.fail(error)

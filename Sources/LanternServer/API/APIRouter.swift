@@ -17,6 +17,7 @@ public struct APIRouter: Sendable {
             return SeriesEndpoints(runtime: runtime).labelValues(request, name: APIRequest.percentDecode(Substring(name)))
         case "/api/v1/targets": return await TargetsEndpoints(runtime: runtime).targets(request)
         case "/api/v1/metadata": return await TargetsEndpoints(runtime: runtime).metadata(request)
+        case "/api/v1/write": return RemoteWriteEndpoint(runtime: runtime).write(request)
         case "/api/v1/status/config": return StatusEndpoints(runtime: runtime).config()
         case "/api/v1/status/flags": return StatusEndpoints(runtime: runtime).flags()
         case "/api/v1/status/runtimeinfo": return StatusEndpoints(runtime: runtime).runtimeInfo()

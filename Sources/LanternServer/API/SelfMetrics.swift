@@ -30,6 +30,8 @@ struct SelfMetrics {
         ]
         for (name, help, value) in counters { sink.add(MetricDescriptor(name: name, help: help, type: .counter), Double(value)) }
 
+        runtime.remoteWrite.collect(into: sink)
+
         let pools = await runtime.manager.pools
         let targets = MetricDescriptor(name: "prometheus_sd_discovered_targets", help: "Current number of discovered targets.", type: .gauge, labels: ["config", "name"])
         let up = MetricDescriptor(name: "lantern_scrape_pool_targets_up", help: "Targets whose last scrape succeeded, by scrape pool.", type: .gauge, labels: ["scrape_job"])

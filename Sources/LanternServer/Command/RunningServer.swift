@@ -1,5 +1,6 @@
 import LanternFlags
 import LanternPromQL
+import LanternRemote
 import LanternScrape
 import LanternTSDB
 import Logging
@@ -59,8 +60,10 @@ struct RunningServer {
         for flag in flagSet.flags where flag.name != FlagSet.helpFlagName && flag.name != FlagSet.versionFlagName {
             flagValues[flag.name] = flags.strings(flag.name).joined(separator: ",")
         }
+        let remoteWrite = RemoteWriteManager(database: database, eventLoopGroup: group, logger: logger)
         let runtime = ServerRuntime(
-            database: database, engine: Engine(options: engineOptions), manager: manager, config: config,
+            database: database, engine: Engine(options: engineOptions), manager: manager, remoteWrite: remoteWrite,
+            remoteWriteReceiverEnabled: flags.bool(ServerFlags.enableRemoteWriteReceiver.name), config: config,
             configPath: configPath, flagValues: flagValues, lifecycleEnabled: flags.bool(ServerFlags.enableLifecycle.name),
             retentionDescription: retentionBytes > 0 ? "\(ModelDuration.format(retention)) or \(flags.string(ServerFlags.retentionSize.name))" : ModelDuration.format(retention),
             logger: logger)
@@ -69,6 +72,7 @@ struct RunningServer {
         let api = try await APIServer(host: host, port: port, group: group, router: APIRouter(runtime: runtime))
         logger.info("Listening on", metadata: ["address": "\(flags.string(ServerFlags.listenAddress.name))"])
         await manager.apply(config.scrapeConfigs)
+        try await remoteWrite.apply(config.remoteWrite, externalLabels: config.global.externalLabels)
         logger.info("Server is ready to receive web requests.")
 
         let pause = maintenanceSeconds(minBlockDuration: options.minBlockDuration) * 1_000_000_000
@@ -90,6 +94,9 @@ struct RunningServer {
     func stop() async {
         maintenance.cancel()
         await runtime.manager.shutdown()
+        // After scraping stopped, so the stale markers are queued too; what is not sent
+        // by now is sent from the saved WAL position at the next start.
+        await runtime.remoteWrite.stop()
         await api.close()
         do {
             try runtime.database.close()

@@ -2,6 +2,7 @@ import Dispatch
 import LanternFlags
 import LanternLog
 import LanternPromQL
+import LanternRules
 import LanternScrape
 import LanternTSDB
 import Logging
@@ -17,11 +18,14 @@ public enum ServerCommand {
 
     public static func run(arguments: [String]) async -> Int32 {
         if arguments.first == "check" {
-            guard arguments.dropFirst().first == "config" else {
-                print("usage: lantern-server check config <config-files>...")
+            switch arguments.dropFirst().first {
+            case "config": return CheckConfig.run(Array(arguments.dropFirst(2)))
+            case "rules":
+                return CheckRules.run(Array(arguments.dropFirst(2))) { line in writeToStandardError(Array((line + "\n").utf8)) }
+            default:
+                print("usage: lantern-server check config|rules <files>...")
                 return 1
             }
-            return CheckConfig.run(Array(arguments.dropFirst(2)))
         }
         let flagSet = ServerFlags.flagSet()
         let flags: ParsedFlags

@@ -31,8 +31,13 @@ public enum ConfigParser {
             config.ruleFiles.append(pattern)
         }
         if let alerting = fields["alerting"] { config.alertmanagerCount = try LaterFeaturesParser.alerting(alerting) }
+        var queueNames = Set<String>()
         for entry in try fields["remote_write"]?.sequence() ?? [] {
-            config.remoteWriteURLs.append(try LaterFeaturesParser.remoteWrite(entry))
+            let remote = try RemoteWriteConfigParser.parse(entry)
+            guard queueNames.insert(remote.queueName).inserted else {
+                throw entry.error("found multiple remote write configs with name or URL \(goQuoted(remote.name.isEmpty ? remote.endpoint.url : remote.name))")
+            }
+            config.remoteWrite.append(remote)
         }
         return config
     }

@@ -1,3 +1,4 @@
+import LanternRemote
 import LanternScrape
 
 /// The `prometheus.yml` subset Lantern reads, defaults applied.
@@ -16,8 +17,7 @@ public struct ServerConfig: Sendable {
     public var ruleFiles: [String] = []
     /// Alertmanager targets; validated now, used by a later issue.
     public var alertmanagerCount = 0
-    /// remote_write endpoints; validated now, used by a later issue.
-    public var remoteWriteURLs: [String] = []
+    public var remoteWrite: [RemoteWriteConfig] = []
     /// The file as read, for `/api/v1/status/config`.
     public var sourceText = ""
 

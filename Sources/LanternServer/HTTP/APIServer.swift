@@ -40,6 +40,7 @@ private final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandl
     private let router: APIRouter
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
+    private var bodyExceededLimit = false
 
     init(router: APIRouter) { self.router = router }
 
@@ -48,19 +49,24 @@ private final class APIHTTPHandler: ChannelInboundHandler, RemovableChannelHandl
         case .head(let requestHead):
             head = requestHead
             body = []
+            bodyExceededLimit = false
         case .body(var buffer):
             if body.count + buffer.readableBytes <= Self.bodyLimit {
                 body.append(contentsOf: buffer.readBytes(length: buffer.readableBytes) ?? [])
+            } else {
+                bodyExceededLimit = true
             }
         case .end:
             guard let requestHead = head else { return }
             head = nil
-            let request = APIRequest(
+            var request = APIRequest(
                 method: requestHead.method.rawValue, uri: requestHead.uri, body: body,
                 contentType: requestHead.headers.first(name: "Content-Type"))
+            request.bodyExceededLimit = bodyExceededLimit
+            let completeRequest = request
             let router = self.router
             let promise = context.eventLoop.makePromise(of: APIResponse.self)
-            promise.completeWithTask { await router.handle(request) }
+            promise.completeWithTask { await router.handle(completeRequest) }
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             promise.futureResult.whenSuccess { response in
                 let (handler, context) = loopBound.value

@@ -4,9 +4,13 @@ public struct APIRequest: Sendable {
     public var method: String
     public var path: String
     public var parameters: [String: [String]]
+    public var body: [UInt8]
+    /// The body was longer than the listener buffers; `body` holds only its start.
+    public var bodyExceededLimit = false
 
     public init(method: String, uri: String, body: [UInt8], contentType: String?) {
         self.method = method
+        self.body = body
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         path = String(parts[0])
         parameters = [:]

@@ -14,10 +14,17 @@ enum WALSegmentReader {
     /// Calls `body` with each complete record's payload; throws `WALCorruption` at the
     /// first torn or damaged record, including one `body` cannot decode (`FormatError`).
     static func read(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try read(path: path, from: 0) { record, _ in try body(record) }
+    }
+
+    /// As `read(path:_:)` from `start` (a record's first fragment, or the segment's end
+    /// as an earlier read returned it); `body` also gets the offset just after the record,
+    /// where a later read resumes.
+    static func read(path: String, from start: Int, _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
         let file = try MappedFile(path: path)
         let bytes = file.bytes
-        var offset = 0
-        var recordStart = 0
+        var offset = start
+        var recordStart = start
         var assembled: [UInt8] = []
         var inRecord = false
 
@@ -25,9 +32,9 @@ enum WALSegmentReader {
             WALCorruption(segmentPath: path, offset: inRecord ? recordStart : offset, reason: reason)
         }
         // A record whose checksum holds but whose payload does not decode is damage too.
-        func deliver(_ record: UnsafeRawBufferPointer) throws {
+        func deliver(_ record: UnsafeRawBufferPointer, endingAt end: Int) throws {
             do {
-                try body(record)
+                try body(record, end)
             } catch let error as FormatError {
                 throw WALCorruption(segmentPath: path, offset: recordStart, reason: "undecodable record: \(error)")
             }
@@ -60,7 +67,7 @@ enum WALSegmentReader {
             case .full:
                 guard !inRecord else { throw corruption("full fragment inside a record") }
                 recordStart = offset
-                try deliver(data)
+                try deliver(data, endingAt: dataStart + length)
             case .first:
                 guard !inRecord else { throw corruption("first fragment inside a record") }
                 inRecord = true
@@ -71,7 +78,7 @@ enum WALSegmentReader {
                 assembled.append(contentsOf: data)
                 if type == .last {
                     inRecord = false
-                    try assembled.withUnsafeBytes { try deliver($0) }
+                    try assembled.withUnsafeBytes { try deliver($0, endingAt: dataStart + length) }
                 }
             case .pageTerminator:
                 break

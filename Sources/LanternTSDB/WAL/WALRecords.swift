@@ -4,13 +4,14 @@ import LanternPromQL
 /// The WAL record payloads Lantern writes (Prometheus' tsdb/record encoding): series
 /// records (type 1) binding a reference to labels, and sample records (type 2) with
 /// reference and timestamp as signed varint deltas to the record's first sample.
-enum WALRecord: Equatable {
-    struct Sample: Equatable {
-        var reference: UInt64
-        var timestamp: Int64
-        var value: Double
+/// Public for readers that follow the WAL from outside the database (remote write).
+public enum WALRecord: Equatable, Sendable {
+    public struct Sample: Equatable, Sendable {
+        public var reference: UInt64
+        public var timestamp: Int64
+        public var value: Double
 
-        static func == (lhs: Sample, rhs: Sample) -> Bool {
+        public static func == (lhs: Sample, rhs: Sample) -> Bool {
             lhs.reference == rhs.reference && lhs.timestamp == rhs.timestamp && lhs.value.bitPattern == rhs.value.bitPattern
         }
     }
@@ -20,7 +21,7 @@ enum WALRecord: Equatable {
     /// Record types Lantern does not use (tombstones, exemplars, ...), skipped on replay.
     case other(UInt8)
 
-    static func == (lhs: WALRecord, rhs: WALRecord) -> Bool {
+    public static func == (lhs: WALRecord, rhs: WALRecord) -> Bool {
         switch (lhs, rhs) {
         case (.series(let left), .series(let right)):
             left.count == right.count && zip(left, right).allSatisfy { $0.reference == $1.reference && $0.labels == $1.labels }

@@ -50,7 +50,8 @@ enum HTTPClient {
         return try parse(received)
     }
 
-    private static func parse(_ data: Data) throws -> HTTPReply {
+    /// A raw response as received (also curl's `-i` output).
+    static func parse(_ data: Data) throws -> HTTPReply {
         guard let separator = data.range(of: Data("\r\n\r\n".utf8)) else { throw Failure(description: "no header end") }
         let head = String(decoding: data[..<separator.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         guard let statusLine = head.first, statusLine.split(separator: " ").count >= 2,

@@ -20,14 +20,14 @@ enum TestPaths {
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared").standardizedFileURL
     }
 
-    /// node_exporter's fixtures with their symbolic links restored (the shared copy lost
-    /// them; see `scripts/materialize-fixtures`), built once into `.build/`.
+    /// node_exporter's fixtures with their symbolic links and empty directories restored
+    /// (the shared copy lost them; see `scripts/materialize-fixtures`), built once into
+    /// `.build/`. The script runs even when the tree exists: it then only adds empty
+    /// directories an older tree lacks.
     static let nodeExporterFixtures: URL = {
         let materialized = packageRoot.appendingPathComponent(".build/lantern-fixtures/node_exporter")
-        if !FileManager.default.fileExists(atPath: materialized.path) {
-            let script = packageRoot.appendingPathComponent("scripts/materialize-fixtures").path
-            _ = try? RunningProcess.run(script, [shared.appendingPathComponent("fixtures/node_exporter").path, materialized.path])
-        }
+        let script = packageRoot.appendingPathComponent("scripts/materialize-fixtures").path
+        _ = try? RunningProcess.run(script, [shared.appendingPathComponent("fixtures/node_exporter").path, materialized.path])
         return materialized
     }()
 

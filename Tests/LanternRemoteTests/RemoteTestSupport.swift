@@ -1,0 +1,146 @@
+import Foundation
+import LanternPromQL
+import LanternTSDB
+import Logging
+import NIOPosix
+@testable import LanternRemote
+
+/// Processes, ports and HTTP for the remote write tests: a real Prometheus, the built
+/// lantern-server (next to the test bundle) and a scripted stub receiver.
+enum RemoteTestSupport {
+    static let productsDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    static let prometheus = "/usr/bin/prometheus"
+
+    static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "lantern-remote-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A random high port nothing answers on now (curl's exit 7: connection refused).
+    static func port() -> Int {
+        for _ in 0..<100 {
+            let candidate = Int.random(in: 20_000...40_000)
+            if (try? run("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(candidate)/"]))?.status == 7 { return candidate }
+        }
+        return Int.random(in: 20_000...40_000)
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func start(_ executable: String, _ arguments: [String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Prometheus 2.42 with the remote write receiver, storing in `directory`.
+    static func startPrometheus(port: Int, directory: String, config: String = "scrape_configs: []\n", extraFlags: [String] = []) throws -> Process {
+        let configPath = directory + "/prometheus.yml"
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let process = try start(prometheus, [
+            "--config.file=\(configPath)", "--storage.tsdb.path=\(directory)/data",
+            "--web.listen-address=127.0.0.1:\(port)", "--web.enable-remote-write-receiver",
+        ] + extraFlags, log: directory + "/prometheus.log")
+        guard waitFor(seconds: 30, { ready(port: port) ? true : nil }) != nil else {
+            stop(process)
+            throw TestFailure("Prometheus did not become ready; see \(directory)/prometheus.log")
+        }
+        return process
+    }
+
+    static func ready(port: Int) -> Bool {
+        (try? run("/usr/bin/curl", ["-sf", "--max-time", "2", "http://127.0.0.1:\(port)/-/ready"]))?.status == 0
+    }
+
+    static func waitFor<T>(seconds: Double, _ probe: () -> T?) -> T? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let value = probe() { return value }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        return nil
+    }
+
+    /// As `waitFor` without blocking a thread of the shared pool, which the queue under
+    /// test needs (the machine may have two).
+    static func waitFor<T>(seconds: Double, _ probe: () -> T?) async -> T? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let value = probe() { return value }
+            try? await Task.sleep(nanoseconds: 250_000_000)
+        }
+        return nil
+    }
+
+    /// The (timestamp ms, value) pairs of each series a range-vector query returns, keyed
+    /// by the series' labels as text.
+    static func samples(port: Int, query: String, at time: Double) -> [String: [(Int64, Double)]]? {
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
+        guard let result = try? run("/usr/bin/curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)&time=\(time)"]),
+              result.status == 0,
+              let reply = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
+              let data = reply["data"] as? [String: Any], let series = data["result"] as? [[String: Any]] else { return nil }
+        var byLabels: [String: [(Int64, Double)]] = [:]
+        for entry in series {
+            let metric = (entry["metric"] as? [String: String]) ?? [:]
+            let key = metric.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            byLabels[key] = ((entry["values"] as? [[Any]]) ?? []).map { pair in
+                (Int64(((pair[0] as? NSNumber)?.doubleValue ?? 0) * 1000), Double(pair[1] as? String ?? "") ?? .nan)
+            }
+        }
+        return byLabels
+    }
+
+    /// Appends `count` samples of `series` one second apart from `start`, one commit each.
+    static func append(_ database: TSDB, series: [Labels], start: Int64, count: Int) throws {
+        for step in 0..<count {
+            let appender = database.appender()
+            for (index, labels) in series.enumerated() {
+                try appender.append(labels: labels, timestampMilliseconds: start + Int64(step) * 1000, value: Double(step * 10 + index))
+            }
+            try appender.commit()
+        }
+    }
+
+    static func config(port: Int, path: String = "/api/v1/write") throws -> RemoteWriteConfig {
+        var config = RemoteWriteConfig(endpoint: try RemoteEndpoint(url: "http://127.0.0.1:\(port)\(path)"))
+        config.remoteTimeout = 5000
+        config.queue.batchSendDeadline = 200
+        config.queue.maxSamplesPerSend = 100
+        config.queue.minBackoff = 50
+        config.queue.maxBackoff = 500
+        return config
+    }
+
+    static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
