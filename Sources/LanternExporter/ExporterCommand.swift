@@ -18,26 +18,12 @@ public enum ExporterCommand {
     public static func run(arguments: [String]) -> Int32 {
         let flagSet = ExporterFlags.flagSet()
         let parsed: ParsedFlags
-        do {
-            switch try flagSet.parse(arguments) {
-            case .showHelp:
-                print(flagSet.usage(width: helpWidth()), terminator: "")
-                return 0
-            case .showVersion:
-                print(LanternVersion.printable(program: program))
-                return 0
-            case .run(let flags):
-                parsed = flags
-            }
-        } catch {
-            writeToStandardError(Array(commandLineErrorLine(program: program, error: error).utf8))
-            return 1
+        switch flagSet.parseCommandLine(arguments, version: { LanternVersion.printable(program: program) }) {
+        case .run(let flags): parsed = flags
+        case .exit(let status): return status
         }
 
-        // Parsing validated both values against their one-of lists.
-        let format = LogFormat(rawValue: parsed.string(LogFlags.formatFlagName)) ?? .logfmt
-        let level = logLevel(fromFlagValue: parsed.string(LogFlags.levelFlagName)) ?? .info
-        LoggingSystem.bootstrap { _ in PromLogHandler(format: format, level: level) }
+        bootstrapPromLogging(format: parsed.string(LogFlags.formatFlagName), level: parsed.string(LogFlags.levelFlagName))
         let logger = Logger(label: program)
 
         logger.info("Starting lantern-exporter", metadata: ["version": "\(LanternVersion.version)", "revision": "\(LanternVersion.revision)"])

@@ -38,6 +38,14 @@ public struct WallClockTime: Sendable, Equatable {
     }
 }
 
+/// Installs `PromLogHandler` for the whole process from the `--log.format` and
+/// `--log.level` values; the flag parser has already checked them against their lists.
+public func bootstrapPromLogging(format formatValue: String, level levelValue: String) {
+    let format = LogFormat(rawValue: formatValue) ?? .logfmt
+    let level = logLevel(fromFlagValue: levelValue) ?? .info
+    LoggingSystem.bootstrap { _ in PromLogHandler(format: format, level: level) }
+}
+
 /// Writes `bytes` to standard error, in one write(2) unless the kernel takes less, so lines
 /// from concurrent loggers do not interleave.
 public func writeToStandardError(_ bytes: [UInt8]) {

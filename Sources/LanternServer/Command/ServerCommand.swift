@@ -29,23 +29,11 @@ public enum ServerCommand {
         }
         let flagSet = ServerFlags.flagSet()
         let flags: ParsedFlags
-        do {
-            switch try flagSet.parse(arguments) {
-            case .showHelp:
-                print(flagSet.usage(width: helpWidth()), terminator: "")
-                return 0
-            case .showVersion:
-                print(ServerVersion.printable)
-                return 0
-            case .run(let parsed): flags = parsed
-            }
-        } catch {
-            writeToStandardError(Array(commandLineErrorLine(program: program, error: error).utf8))
-            return 1
+        switch flagSet.parseCommandLine(arguments, version: { ServerVersion.printable }) {
+        case .run(let parsed): flags = parsed
+        case .exit(let status): return status
         }
-        let format = LogFormat(rawValue: flags.string(LogFlags.formatFlagName)) ?? .logfmt
-        let level = logLevel(fromFlagValue: flags.string(LogFlags.levelFlagName)) ?? .info
-        LoggingSystem.bootstrap { _ in PromLogHandler(format: format, level: level) }
+        bootstrapPromLogging(format: flags.string(LogFlags.formatFlagName), level: flags.string(LogFlags.levelFlagName))
         let logger = Logger(label: program)
         logger.info("Starting lantern-server", metadata: ["version": "\(ServerVersion.version)"])
 
