@@ -6,10 +6,12 @@ import LanternSupport
 import Testing
 
 /// A real FUSE file system whose statfs blocks until a file appears (Debian's fuse3 and
-/// python3-fusepy, from scripts/install-deps). It counts its statfs calls in a file.
+/// python3-fusepy, from scripts/install-deps). It logs the pid of each statfs caller in a
+/// file: other tests running at the same time (exporters on the live host) may stat it too,
+/// so the test counts only its own process's calls.
 private let hangingFilesystem = """
     import errno, os, stat, sys, time
-    from fusepy import FUSE, FuseOSError, Operations
+    from fusepy import FUSE, FuseOSError, Operations, fuse_get_context
 
     mount_point, release, calls = sys.argv[1:4]
 
@@ -23,8 +25,15 @@ private let hangingFilesystem = """
             return [".", ".."]
 
         def statfs(self, path):
+            # FUSE gives the calling thread's id; its process is that thread's Tgid.
+            caller = fuse_get_context()[2]
+            try:
+                with open("/proc/%d/status" % caller) as status:
+                    caller = next(int(l.split()[1]) for l in status if l.startswith("Tgid:"))
+            except (OSError, StopIteration, ValueError):
+                pass
             with open(calls, "a") as log:
-                log.write("statfs\\n")
+                log.write("%d\\n" % caller)
             while not os.path.exists(release):
                 time.sleep(0.05)
             return dict(f_bsize=4096, f_frsize=4096, f_blocks=100, f_bfree=50, f_bavail=25, f_files=10, f_ffree=5)
@@ -55,8 +64,10 @@ private let fuseUsable = access("/dev/fuse", R_OK | W_OK) == 0
         ((try? KernelFile.read("/proc/self/mountinfo")) ?? "").split(separator: "\n").contains { $0.split(separator: " ").dropFirst(4).first.map(String.init) == mountPoint }
     }
 
+    /// statfs calls this test process made (the file holds one caller pid a line).
     private func lineCount(_ path: String) -> Int {
-        ((try? KernelFile.read(path)) ?? "").split(separator: "\n").count
+        let ownPID = String(getpid())
+        return ((try? KernelFile.read(path)) ?? "").split(separator: "\n").filter { $0 == ownPID }.count
     }
 
     @Test(.enabled(if: fuseUsable, "needs /dev/fuse, fusermount and python3-fusepy (scripts/install-deps)"))
