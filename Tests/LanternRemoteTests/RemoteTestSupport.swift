@@ -52,10 +52,17 @@ enum RemoteTestSupport {
         return process
     }
 
-    static func stop(_ process: Process) {
+    /// SIGTERM, then SIGKILL if the process is still running after `grace` seconds. A child
+    /// started from a Swift concurrency (libdispatch) thread inherits that thread's signal
+    /// mask, with SIGTERM blocked: a process that does not unblock it (Python does not)
+    /// ignores `terminate()`, and an unbounded `waitUntilExit()` then never returns.
+    static func stop(_ process: Process, grace: Double = 5) {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        if waitFor(seconds: grace, { process.isRunning ? nil : true }) == nil {
+            kill(process.processIdentifier, SIGKILL)
+            _ = waitFor(seconds: 10) { process.isRunning ? nil : true }
+        }
     }
 
     /// Prometheus 2.42 with the remote write receiver, storing in `directory`.

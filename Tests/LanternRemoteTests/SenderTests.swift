@@ -8,12 +8,14 @@ import Testing
 
 /// The sender against a stub receiver answering scripted statuses: what is retried,
 /// what is dropped, and the headers it sends.
-@Suite(.serialized)
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct SenderTests {
     /// Answers POSTs with the given statuses in turn (the last repeats) and logs one line
     /// per request: status, then the remote write headers.
     static let stub = """
-        import http.server, sys
+        import http.server, signal, sys
+        # Spawned with SIGTERM blocked (inherited from the test's thread): let it stop us.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
         statuses = [int(s) for s in sys.argv[2].split(",")]
         count = 0
         class Handler(http.server.BaseHTTPRequestHandler):
