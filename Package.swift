@@ -112,6 +112,7 @@ let package = Package(
         // The server: flags, prometheus.yml, the Prometheus-compatible HTTP API.
         .target(name: "LanternServer", dependencies: [
             "LanternRemote", "LanternRules", "LanternScrape", "LanternTSDB", "LanternPromQL", "LanternMetrics", "LanternFlags", "LanternLog", "LanternSupport",
+            "LanternWeb",
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

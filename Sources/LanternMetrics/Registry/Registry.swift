@@ -127,8 +127,11 @@ public final class Registry: Sendable {
     /// client_golang sorts them. Families of the same name are joined when help and
     /// type agree; otherwise the later one is dropped. Duplicate series are dropped.
     public static func merge(_ lists: [[MetricFamily]], problems: inout [String]) -> [MetricFamily] {
+        let familyCount = lists.reduce(0) { $0 + $1.count }
         var byName: [String: Int] = [:]
+        byName.reserveCapacity(familyCount)
         var merged: [MetricFamily] = []
+        merged.reserveCapacity(familyCount)
         for list in lists {
             for family in list {
                 if let index = byName[family.name] {
@@ -148,7 +151,10 @@ public final class Registry: Sendable {
             }
         }
         if !merged.isSortedByName {
-            merged.sort { $0.name.utf8Precedes($1.name) }
+            // Sort positions, then move each family once: sorting the families themselves
+            // copies them (and their references) on every swap.
+            let order = merged.indices.sorted { merged[$0].name.utf8Precedes(merged[$1].name) }
+            merged = order.map { merged[$0] }
         }
         for index in merged.indices {
             merged[index].sortMetrics()

@@ -3,6 +3,7 @@ import LanternPromQL
 import LanternRemote
 import LanternScrape
 import LanternTSDB
+import LanternWeb
 import Logging
 import NIOPosix
 
@@ -21,7 +22,7 @@ struct RunningServer {
         UInt64(max(1, min(60, minBlockDuration / 2000)))
     }
 
-    static func start(flags: ParsedFlags, flagSet: FlagSet, logger: Logger) async throws -> RunningServer {
+    static func start(flags: ParsedFlags, flagSet: FlagSet, security: WebServerSecurity, logger: Logger) async throws -> RunningServer {
         let configPath = flags.string(ServerFlags.configFile.name)
         let config = try ConfigLoader.load(path: configPath, explicitlySet: flags.isSet(ServerFlags.configFile.name))
         if !flags.isSet(ServerFlags.configFile.name) && config.sourceText == ServerConfig.defaultYAML {
@@ -69,8 +70,9 @@ struct RunningServer {
             logger: logger)
 
         let (host, port) = try ListenAddress.parse(flags.string(ServerFlags.listenAddress.name))
-        let api = try await APIServer(host: host, port: port, group: group, router: APIRouter(runtime: runtime))
+        let api = try await APIServer(host: host, port: port, group: group, router: APIRouter(runtime: runtime), security: security)
         logger.info("Listening on", metadata: ["address": "\(flags.string(ServerFlags.listenAddress.name))"])
+        security.logTLSState(address: flags.string(ServerFlags.listenAddress.name), logger: logger)
         await manager.apply(config.scrapeConfigs)
         try await remoteWrite.apply(config.remoteWrite, externalLabels: config.global.externalLabels)
         logger.info("Server is ready to receive web requests.")

@@ -5,6 +5,7 @@ import LanternPromQL
 import LanternRules
 import LanternScrape
 import LanternTSDB
+import LanternWeb
 import Logging
 import NIOPosix
 
@@ -27,6 +28,7 @@ public enum ServerCommand {
                 return 1
             }
         }
+        if arguments.first == "promql-test" { return PromQLTest.run(Array(arguments.dropFirst())) }
         let flagSet = ServerFlags.flagSet()
         let flags: ParsedFlags
         switch flagSet.parseCommandLine(arguments, version: { ServerVersion.printable }) {
@@ -37,8 +39,18 @@ public enum ServerCommand {
         let logger = Logger(label: program)
         logger.info("Starting lantern-server", metadata: ["version": "\(ServerVersion.version)"])
 
+        // Read before anything is opened, so a bad file refuses the start with one line.
+        let security: WebServerSecurity
+        let webConfigFile = flags.string(WebFlags.configFile.name)
         do {
-            let server = try await RunningServer.start(flags: flags, flagSet: flagSet, logger: logger)
+            security = try WebServerSecurity(webConfigFile: webConfigFile, limits: WebFlags.connectionLimits(flags), logger: logger)
+        } catch {
+            logger.error("\(error)", metadata: ["file": "\(webConfigFile)"])
+            return 1
+        }
+
+        do {
+            let server = try await RunningServer.start(flags: flags, flagSet: flagSet, security: security, logger: logger)
             for await number in ProcessSignals.stream() {
                 if number == SIGHUP {
                     try? await server.runtime.reloadConfig()
@@ -51,6 +63,7 @@ public enum ServerCommand {
             return 0
         } catch {
             logger.error("\(error)")
+            security.shutdown()
             return 1
         }
     }

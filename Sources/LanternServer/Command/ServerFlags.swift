@@ -1,4 +1,5 @@
 import LanternFlags
+import LanternWeb
 
 /// Prometheus 2.42's flags that Lantern implements, with Prometheus' names and help; the
 /// config and data paths default to the working directory (`prometheus.yml`, `data/`).
@@ -35,6 +36,7 @@ enum ServerFlags {
             configFile, listenAddress, enableLifecycle, enableRemoteWriteReceiver, storagePath, retentionTime, retentionSize,
             minBlockDuration, maxBlockDuration, lookbackDelta, queryTimeout, maxSamples,
         ])
+        set.add(contentsOf: WebFlags.flags)
         set.add(contentsOf: LogFlags.flags)
         return set
     }

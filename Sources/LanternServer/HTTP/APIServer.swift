@@ -1,3 +1,4 @@
+import LanternWeb
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -5,28 +6,34 @@ import NIOPosix
 
 /// The HTTP/1.1 listener on raw SwiftNIO (no Hummingbird: it would double the binary and
 /// its resident memory, see DESIGN.md, for routing a dozen fixed paths). Each request's
-/// body is gathered, then answered by the router on a Swift task.
+/// body is gathered, then answered by the router on a Swift task. `security` sets up each
+/// connection up to HTTP (limits, TLS, basic auth, headers from `--web.config.file`), as
+/// lantern-exporter's listener does; the router answers what passes.
 public final class APIServer: Sendable {
     private let channel: any Channel
+    private let security: WebServerSecurity
 
-    public init(host: String, port: Int, group: any EventLoopGroup, router: APIRouter) async throws {
+    public init(host: String, port: Int, group: any EventLoopGroup, router: APIRouter, security: WebServerSecurity) async throws {
         channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    guard try security.configure(channel) else { return }
                     try channel.pipeline.syncOperations.addHandler(APIHTTPHandler(router: router))
                 }
             }
             .bind(host: host, port: port).get()
+        self.security = security
     }
 
     /// The bound port (useful with `:0`).
     public var port: Int { channel.localAddress?.port ?? 0 }
 
+    /// Stops accepting; then releases the security pipeline's bcrypt thread.
     public func close() async {
         try? await channel.close()
+        security.shutdown()
     }
 }
 
