@@ -131,7 +131,7 @@ private func fixtureLines(_ options: EthtoolCollector.Options = EthtoolCollector
         ("     err", "node_ethtool_err"), ("rx_rx_tx", "node_ethtool_received_rx_transmitted"), ("xrx_tx1", "node_ethtool_xrx_tx1"),
     ])
     func metricNames(raw: String, expected: String) {
-        #expect(EthtoolCollector.metricName(EthtoolCollector.sanitized(raw)) == expected)
+        #expect(EthtoolCollector.metricName(sanitizedMetricName(raw)) == expected)
     }
 
     /// node_exporter's TestEthToolCollector output, on the same fixtures.

@@ -130,7 +130,7 @@ public struct EthtoolCollector: Collector {
     func selectedStatistics(_ statistics: [String: UInt64], device: String) -> [(String, (sanitized: String, value: UInt64))] {
         var byMetricName: [String: (sanitized: String, value: UInt64)?] = [:]
         for (raw, value) in statistics {
-            let sanitized = Self.sanitized(raw)
+            let sanitized = sanitizedMetricName(raw)
             guard metricsFilter.matches(sanitized) else { continue }
             let name = Self.metricName(sanitized)
             if byMetricName[name] != nil {
@@ -153,12 +153,6 @@ public struct EthtoolCollector: Collector {
         } else {
             logger.error(message, metadata: metadata)
         }
-    }
-
-    /// node_exporter's SanitizeMetricName: every run of characters outside [0-9A-Za-z_],
-    /// with the underscores around it, becomes one underscore.
-    static func sanitized(_ name: String) -> String {
-        name.replacing(#/_*[^0-9A-Za-z_]+_*/#.matchingSemantics(.unicodeScalar), with: "_")
     }
 
     /// node_ethtool_ + the sanitized name lowercased, leading underscores removed, and the
