@@ -130,6 +130,17 @@ struct RegistryTests {
         #expect(gathered.outcomes.map(\.name) == ["b"])
     }
 
+    @Test func unreportedCollectorsAreMergedWithoutScrapeSeries() {
+        let registry = Registry(collectors: [NamedCollector(name: "a", collector: ConstantCollector(source: "a", value: 1))])
+        let gathered = registry.gather(unreported: [ConstantCollector(source: "self", value: 2), ThrowingCollector()])
+        let test = gathered.families.first { $0.name == "test_value" }
+        #expect(test?.metrics.map(\.labels) == [[Label("source", "a")], [Label("source", "self")], [Label("source", "thrower")]])
+        #expect(gathered.outcomes.map(\.name) == ["a"])
+        let success = gathered.families.first { $0.name == "node_scrape_collector_success" }
+        #expect(success?.metrics.map(\.labels) == [[Label("collector", "a")]])
+        #expect(gathered.problems == ["cannot read /proc/nothing: no such file"])
+    }
+
     @Test func mergeDropsDuplicatesAndConflictingHelp() {
         let first = MetricFamily(name: "x", help: "one", type: .gauge, metrics: [Metric(labels: [Label("a", "1")], value: .scalar(1))])
         let duplicate = MetricFamily(name: "x", help: "one", type: .gauge, metrics: [Metric(labels: [Label("a", "1")], value: .scalar(2))])

@@ -74,7 +74,7 @@ final class MetricsEndpoint: Sendable {
     /// Gathers and encodes. Blocks for at most the collector timeout (or the
     /// scraper's `X-Prometheus-Scrape-Timeout-Seconds`, when smaller).
     func scrape(only: Set<String>?, format: NegotiatedFormat, gzip: Bool, scrapeTimeoutSeconds: Double?) -> HTTPResponse {
-        let gathered = registry.gather(only: only, timeoutOverride: scrapeTimeoutSeconds)
+        let gathered = registry.gather(only: only, timeoutOverride: scrapeTimeoutSeconds, unreported: selfCollectors)
         for outcome in gathered.outcomes {
             switch outcome.status {
             case .succeeded:
@@ -90,19 +90,8 @@ final class MetricsEndpoint: Sendable {
             }
         }
 
-        var problems = gathered.problems
-        var lists = [gathered.families]
-        for collector in selfCollectors {
-            let sink = MetricSink()
-            do {
-                try collector.collect(into: sink)
-            } catch {
-                problems.append("\(error)")
-            }
-            problems.append(contentsOf: sink.problems)
-            lists.append(sink.families)
-        }
-        let families = Registry.merge(lists, problems: &problems)
+        let problems = gathered.problems
+        let families = gathered.families
         if !problems.isEmpty {
             handlerMetrics?.recordGatheringError()
             // promhttp's ContinueOnError: log and serve what could be gathered.

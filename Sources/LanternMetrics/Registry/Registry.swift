@@ -66,7 +66,13 @@ public final class Registry: Sendable {
     /// Runs the collectors named in `only` (all when nil) and blocks until each has
     /// returned or the deadline (`timeoutSeconds`, or `timeoutOverride` when smaller)
     /// has passed.
-    public func gather(only: Set<String>? = nil, timeoutOverride: Double? = nil) -> Gathered {
+    ///
+    /// `unreported` collectors (the exporter's own process and handler metrics) run on the
+    /// calling thread after the deadline and are merged in the same pass, without
+    /// duration/success series; what they throw is reported as a problem.
+    public func gather(
+        only: Set<String>? = nil, timeoutOverride: Double? = nil, unreported: [any Collector] = []
+    ) -> Gathered {
         let selected = only.map { names in collectors.filter { names.contains($0.name) } } ?? collectors
         let timeout = min(timeoutSeconds, timeoutOverride ?? .infinity)
         let scrape = ScrapeState(count: selected.count)
@@ -119,6 +125,16 @@ public final class Registry: Sendable {
             lists.append(sink.families)
         }
         var problems: [String] = []
+        for collector in unreported {
+            let sink = MetricSink()
+            do {
+                try collector.collect(into: sink)
+            } catch {
+                problems.append(String(describing: error))
+            }
+            problems.append(contentsOf: sink.problems)
+            lists.append(sink.families)
+        }
         let families = Registry.merge(lists, problems: &problems)
         return Gathered(families: families, outcomes: outcomes, problems: problems)
     }
