@@ -12,6 +12,7 @@ public final class ServerRuntime: Sendable {
     public let engine: Engine
     public let manager: ScrapeManager
     public let remoteWrite: RemoteWriteManager
+    public let ruleServices: RuleServices
     /// `--web.enable-remote-write-receiver`: whether `POST /api/v1/write` stores samples.
     let remoteWriteReceiverEnabled: Bool
     let configPath: String
@@ -25,7 +26,7 @@ public final class ServerRuntime: Sendable {
     private let reload = Mutex<(success: Bool, time: Int64)>((true, 0))
 
     init(
-        database: TSDB, engine: Engine, manager: ScrapeManager, remoteWrite: RemoteWriteManager, remoteWriteReceiverEnabled: Bool,
+        database: TSDB, engine: Engine, manager: ScrapeManager, remoteWrite: RemoteWriteManager, ruleServices: RuleServices, remoteWriteReceiverEnabled: Bool,
         config: ServerConfig, configPath: String, flagValues: [String: String], lifecycleEnabled: Bool,
         retentionDescription: String, logger: Logger
     ) {
@@ -33,6 +34,7 @@ public final class ServerRuntime: Sendable {
         self.engine = engine
         self.manager = manager
         self.remoteWrite = remoteWrite
+        self.ruleServices = ruleServices
         self.remoteWriteReceiverEnabled = remoteWriteReceiverEnabled
         self.config = Mutex(config)
         self.configPath = configPath
@@ -54,6 +56,8 @@ public final class ServerRuntime: Sendable {
             let loaded = try ConfigLoader.load(path: configPath, explicitlySet: true)
             config.withLock { $0 = loaded }
             await manager.apply(loaded.scrapeConfigs)
+            // First: a bad rule file fails the reload before anything else changed.
+            try await ruleServices.apply(loaded, configPath: configPath)
             try await remoteWrite.apply(loaded.remoteWrite, externalLabels: loaded.global.externalLabels)
             reload.withLock { $0 = (true, WallClock.nowMilliseconds()) }
             logger.info("Completed loading of configuration file", metadata: ["filename": "\(configPath)"])

@@ -53,7 +53,7 @@ import LanternScrape
         #expect(job.params == ["collect[]": ["cpu"]])
         #expect(job.sampleLimit == 100 && job.honorLabels)
         #expect(job.relabelConfigs.count == 1 && job.metricRelabelConfigs.first?.action == .labeldrop)
-        #expect(config.ruleFiles == ["rules/*.yml"] && config.alertmanagerCount == 1)
+        #expect(config.ruleFiles == ["rules/*.yml"] && config.alerting.targets.map(\.url) == ["http://am:9093/api/v2/alerts"])
         #expect(config.remoteWrite.map(\.endpoint.url) == ["http://remote/api/v1/write"])
     }
 

@@ -1,24 +1,24 @@
 import LanternMetrics
 
 /// The series notation of promtool and promqltest: `metric{l="v"} 1 2+3x4 _ stale _x2`.
-struct SeriesNotation {
-    enum Value: Equatable {
+public struct SeriesNotation: Sendable {
+    public enum Value: Equatable, Sendable {
         case number(Double)
         case omitted
         case stale
     }
 
-    let labels: Labels
-    let values: [Value]
+    public let labels: Labels
+    public let values: [Value]
     /// The line contains native histogram samples (`{{...}}`), which Lantern does not model.
     let hasHistograms: Bool
 
-    struct Invalid: Error, CustomStringConvertible {
-        let description: String
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// Parses one definition line: a series descriptor, then its values.
-    init(line: String) throws {
+    public init(line: String) throws {
         let (descriptor, rest) = try SeriesNotation.splitDescriptor(line)
         labels = try SeriesNotation.parseLabels(descriptor)
         (values, hasHistograms) = try SeriesNotation.parseValues(rest)
@@ -52,6 +52,9 @@ struct SeriesNotation {
         }
         throw Invalid(description: "unclosed brace in series \(line)")
     }
+
+    /// A series descriptor alone, as promtool's `exp_samples` labels: `metric{l="v"}`, `{l="v"}`.
+    public static func labels(_ descriptor: String) throws -> Labels { try parseLabels(Substring(descriptor.trimmingBlanks)) }
 
     private static func parseLabels(_ descriptor: Substring) throws -> Labels {
         if descriptor == "{}" { return Labels() }
@@ -136,7 +139,7 @@ struct SeriesNotation {
     }
 
     /// Go's ParseInt(s, 0, 64) falling back to ParseFloat, as the test scripts read numbers.
-    static func parseNumber(_ text: String) -> Double? {
+    public static func parseNumber(_ text: String) -> Double? {
         var body = Substring(text)
         var sign = 1.0
         if body.hasPrefix("-") || body.hasPrefix("+") {

@@ -9,7 +9,7 @@ public final class AlertingRule: Rule {
 
     public let spec: RuleSpec
     let expression: Expr
-    let labels: [String: String]
+    public let labels: [String: String]
     private let state: Mutex<(active: [Labels: Alert], restored: Bool)>
 
     /// `restored` false holds back the `ALERTS` series until `for` state was restored.

@@ -4,7 +4,7 @@ import LanternPromQL
 public final class RecordingRule: Rule {
     public let spec: RuleSpec
     let expression: Expr
-    let labels: [String: String]
+    public let labels: [String: String]
 
     init(spec: RuleSpec, groupLabels: [String: String]) throws {
         self.spec = spec

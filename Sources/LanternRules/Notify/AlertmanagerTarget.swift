@@ -3,21 +3,22 @@ public struct AlertmanagerTarget: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var scheme: String
-    /// `path_prefix`, without a trailing slash.
-    public var pathPrefix: String
+    /// `path_prefix` joined with `/api/v2/alerts` (or `/api/v1/alerts` for `api_version: v1`).
+    public var alertsPath: String
     public var authorization: String?
     /// Milliseconds; Prometheus' default is 10s.
     public var timeout: Int64
 
-    public init(host: String, port: Int, scheme: String = "http", pathPrefix: String = "", authorization: String? = nil, timeout: Int64 = 10_000) {
+    public init(host: String, port: Int, scheme: String = "http", alertsPath: String = "/api/v2/alerts", authorization: String? = nil, timeout: Int64 = 10_000) {
         self.host = host
         self.port = port
         self.scheme = scheme
-        self.pathPrefix = pathPrefix.hasSuffix("/") ? String(pathPrefix.dropLast()) : pathPrefix
+        self.alertsPath = alertsPath
         self.authorization = authorization
         self.timeout = timeout
     }
 
-    /// The API v2 endpoint, as `/api/v1/alertmanagers` lists it.
-    public var url: String { "\(scheme)://\(host):\(port)\(pathPrefix)/api/v2/alerts" }
+    /// The alerts endpoint, as `/api/v1/alertmanagers` lists it and metrics label it.
+    public var url: String { "\(scheme)://\(host):\(port)\(alertsPath)" }
 }
+

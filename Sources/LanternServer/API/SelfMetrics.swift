@@ -31,6 +31,8 @@ struct SelfMetrics {
         for (name, help, value) in counters { sink.add(MetricDescriptor(name: name, help: help, type: .counter), Double(value)) }
 
         runtime.remoteWrite.collect(into: sink)
+        runtime.ruleServices.rules.metrics.collect(into: sink)
+        runtime.ruleServices.notifier.collect(into: sink)
 
         let pools = await runtime.manager.pools
         let targets = MetricDescriptor(name: "prometheus_sd_discovered_targets", help: "Current number of discovered targets.", type: .gauge, labels: ["config", "name"])

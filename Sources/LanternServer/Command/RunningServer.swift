@@ -62,14 +62,18 @@ struct RunningServer {
             flagValues[flag.name] = flags.strings(flag.name).joined(separator: ",")
         }
         let remoteWrite = RemoteWriteManager(database: database, eventLoopGroup: group, logger: logger)
+        let engine = Engine(options: engineOptions)
+        let (host, port) = try ListenAddress.parse(flags.string(ServerFlags.listenAddress.name))
+        let ruleServices = try RuleServices(database: database, engine: engine, eventLoopGroup: group, flags: flags, listenPort: port, logger: logger)
         let runtime = ServerRuntime(
-            database: database, engine: Engine(options: engineOptions), manager: manager, remoteWrite: remoteWrite,
+            database: database, engine: engine, manager: manager, remoteWrite: remoteWrite, ruleServices: ruleServices,
             remoteWriteReceiverEnabled: flags.bool(ServerFlags.enableRemoteWriteReceiver.name), config: config,
             configPath: configPath, flagValues: flagValues, lifecycleEnabled: flags.bool(ServerFlags.enableLifecycle.name),
             retentionDescription: retentionBytes > 0 ? "\(ModelDuration.format(retention)) or \(flags.string(ServerFlags.retentionSize.name))" : ModelDuration.format(retention),
             logger: logger)
 
-        let (host, port) = try ListenAddress.parse(flags.string(ServerFlags.listenAddress.name))
+        // Before listening: rule files that do not load refuse the start, as in Prometheus.
+        try await ruleServices.apply(config, configPath: configPath)
         let api = try await APIServer(host: host, port: port, group: group, router: APIRouter(runtime: runtime), security: security)
         logger.info("Listening on", metadata: ["address": "\(flags.string(ServerFlags.listenAddress.name))"])
         security.logTLSState(address: flags.string(ServerFlags.listenAddress.name), logger: logger)
@@ -95,6 +99,7 @@ struct RunningServer {
     /// Stops scraping (writing stale markers), the API and maintenance; closes the database.
     func stop() async {
         maintenance.cancel()
+        await runtime.ruleServices.stop()
         await runtime.manager.shutdown()
         // After scraping stopped, so the stale markers are queued too; what is not sent
         // by now is sent from the saved WAL position at the next start.

@@ -28,6 +28,13 @@ public enum ServerCommand {
                 return 1
             }
         }
+        if arguments.first == "test" {
+            guard arguments.dropFirst().first == "rules" else {
+                print("usage: lantern-server test rules <test-rule-files>...")
+                return 1
+            }
+            return TestRules.run(Array(arguments.dropFirst(2))) { line in writeToStandardError(Array((line + "\n").utf8)) }
+        }
         if arguments.first == "promql-test" { return PromQLTest.run(Array(arguments.dropFirst())) }
         let flagSet = ServerFlags.flagSet()
         let flags: ParsedFlags

@@ -28,14 +28,18 @@ enum ServerFlags {
         "query.max-samples",
         help: "Maximum number of samples a single query can load into memory. Note that queries will fail if they try to load more samples than this into memory, so this also limits the number of samples a query can return.",
         kind: .int, default: "50000000")
+    // Lantern's own: where the web UI's files and Debian's libjs-dygraphs are installed.
+    static let uiAssets = Flag("web.ui-assets", help: "Directory of the web UI's pages, styles and scripts (Lantern).", default: "/usr/share/lantern-server/web")
+    static let uiDygraphs = Flag("web.ui-dygraphs", help: "Directory of the dygraphs charting library (Lantern).", default: "/usr/share/javascript/dygraphs")
 
     static func flagSet() -> FlagSet {
         var set = FlagSet(programName: "lantern-server", programHelp: "The Lantern monitoring server")
         set.addVersionFlag()
         set.add(contentsOf: [
             configFile, listenAddress, enableLifecycle, enableRemoteWriteReceiver, storagePath, retentionTime, retentionSize,
-            minBlockDuration, maxBlockDuration, lookbackDelta, queryTimeout, maxSamples,
+            minBlockDuration, maxBlockDuration, lookbackDelta, queryTimeout, maxSamples, uiAssets, uiDygraphs,
         ])
+        set.add(contentsOf: RuleFlags.flags)
         set.add(contentsOf: WebFlags.flags)
         set.add(contentsOf: LogFlags.flags)
         return set

@@ -20,4 +20,11 @@ public enum ConfigLoader {
             throw LoadError(description: "parsing YAML file \(path): \(error)")
         }
     }
+
+    /// The directory relative `rule_files` are taken from: Go's `filepath.Dir`, with ""
+    /// for the working directory so the paths stay as written (Prometheus shows them so).
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
 }

@@ -30,7 +30,7 @@ public enum ConfigParser {
             guard !pattern.isEmpty else { throw file.error("empty rule file pattern") }
             config.ruleFiles.append(pattern)
         }
-        if let alerting = fields["alerting"] { config.alertmanagerCount = try LaterFeaturesParser.alerting(alerting) }
+        if let alerting = fields["alerting"] { config.alerting = try AlertingConfigParser.parse(alerting) }
         var queueNames = Set<String>()
         for entry in try fields["remote_write"]?.sequence() ?? [] {
             let remote = try RemoteWriteConfigParser.parse(entry)

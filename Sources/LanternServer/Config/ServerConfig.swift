@@ -1,4 +1,5 @@
 import LanternRemote
+import LanternRules
 import LanternScrape
 
 /// The `prometheus.yml` subset Lantern reads, defaults applied.
@@ -13,10 +14,11 @@ public struct ServerConfig: Sendable {
 
     public var global = Global()
     public var scrapeConfigs: [ScrapeSettings] = []
-    /// Validated now; evaluated once rules are implemented (a later issue).
+    /// `rule_files` patterns as written; expanded relative to the configuration file.
     public var ruleFiles: [String] = []
-    /// Alertmanager targets; validated now, used by a later issue.
-    public var alertmanagerCount = 0
+    /// `alerting`: Alertmanager targets and `alert_relabel_configs` (external labels are
+    /// the notifier's to add, from `global`).
+    public var alerting = AlertmanagerNotifier.Settings()
     public var remoteWrite: [RemoteWriteConfig] = []
     /// The file as read, for `/api/v1/status/config`.
     public var sourceText = ""
