@@ -5,7 +5,7 @@ import NIOPosix
 import Testing
 @testable import LanternRules
 
-/// The notifier's queue bound and the JSON Alertmanager and Prometheus' API clients read.
+/// The notifier's queue bound, its labels, and alert values as Prometheus' API prints them.
 @Suite struct NotifierTests {
     static func alert(_ name: String) -> NotifiedAlert {
         NotifiedAlert(labels: Labels(["alertname": name]), annotations: [:], startsAt: 0, endsAt: 240_000, generatorURL: "http://h:9090/graph")
@@ -38,14 +38,6 @@ import Testing
         notifier.apply(settings)
         notifier.send([Self.alert("Keep"), Self.alert("DropMe")])
         #expect(notifier.queueLength == 1)
-    }
-
-    /// Alertmanager API v2's postable alert, times in RFC 3339.
-    @Test func alertmanagerBody() {
-        let body = AlertJSON.encode([NotifiedAlert(
-            labels: Labels(["alertname": "A", "job": "x"]), annotations: ["summary": "s \"q\""], startsAt: 1_700_000_000_123, endsAt: 1_700_000_240_000,
-            generatorURL: "http://h:9090/graph?g0.expr=up&g0.tab=1")])
-        #expect(body == #"[{"labels":{"alertname":"A","job":"x"},"annotations":{"summary":"s \"q\""},"startsAt":"2023-11-14T22:13:20.123Z","endsAt":"2023-11-14T22:17:20Z","generatorURL":"http://h:9090/graph?g0.expr=up&g0.tab=1"}]"#)
     }
 
     /// Alert values in `/api/v1/rules` and `/api/v1/alerts`: Go's shortest 'e' format.

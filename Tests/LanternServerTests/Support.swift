@@ -42,6 +42,17 @@ enum ServerTestSupport {
         return process
     }
 
+    /// SIGTERM, then SIGKILL after `grace` seconds: a child started from a Swift concurrency
+    /// thread inherits its blocked SIGTERM, and an unbounded wait would then never return.
+    static func stop(_ process: Process, grace: Double = 5) {
+        guard process.isRunning else { return }
+        process.terminate()
+        if waitFor(seconds: grace, { process.isRunning ? nil : true }) == nil {
+            kill(process.processIdentifier, SIGKILL)
+            _ = waitFor(seconds: 10) { process.isRunning ? nil : true }
+        }
+    }
+
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

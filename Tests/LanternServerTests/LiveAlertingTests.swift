@@ -1,0 +1,261 @@
+import Foundation
+import Testing
+
+/// Debian's Prometheus 2.42 and lantern-server evaluating the same rules over scrapes of
+/// one lantern-exporter, both notifying one real Alertmanager (Debian's, clustering off).
+/// The test drives the exporter's textfile and compares what Alertmanager holds.
+@Suite(.serialized) struct LiveAlertingTests {
+    static let rules = RuleUnitTestParityTests.testdata
+
+    /// Every process a test starts, stopped (bounded) when it ends.
+    final class Processes {
+        var all: [Process] = []
+        deinit { all.forEach { ServerTestSupport.stop($0) } }
+        func start(_ executable: String, _ arguments: [String], log: URL) throws -> Process {
+            let process = try ServerTestSupport.start(executable, arguments, log: log)
+            all.append(process)
+            return process
+        }
+    }
+
+    /// Lets SIGTERM through to the children: they inherit this thread's mask, and Swift
+    /// concurrency threads block SIGTERM.
+    static func unblockTermination() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    static func writeValues(_ values: [String: Double], to directory: URL) throws {
+        let text = values.keys.sorted().map { "lantern_test_value{service=\"\($0)\"} \(values[$0]!)\n" }.joined()
+        try text.write(to: directory.appendingPathComponent("test.prom"), atomically: true, encoding: .utf8)
+    }
+
+    static func startExporter(_ processes: Processes, directory: URL) throws -> (port: Int, textfiles: URL) {
+        let textfiles = directory.appendingPathComponent("textfile")
+        try FileManager.default.createDirectory(at: textfiles, withIntermediateDirectories: true)
+        let port = ServerTestSupport.freePort()
+        _ = try processes.start(ServerTestSupport.exporter, [
+            "--web.listen-address=127.0.0.1:\(port)", "--collector.disable-defaults", "--collector.textfile",
+            "--collector.textfile.directory=\(textfiles.path)",
+        ], log: directory.appendingPathComponent("exporter.log"))
+        return (port, textfiles)
+    }
+
+    static func startAlertmanager(_ processes: Processes, directory: URL, port: Int) throws -> Process {
+        let config = directory.appendingPathComponent("alertmanager.yml")
+        if !FileManager.default.fileExists(atPath: config.path) {
+            try "route: {receiver: 'null', group_wait: 1s}\nreceivers: [{name: 'null'}]\n".write(to: config, atomically: true, encoding: .utf8)
+        }
+        let process = try processes.start("/usr/bin/prometheus-alertmanager", [
+            "--config.file=\(config.path)", "--storage.path=\(directory.appendingPathComponent("am-data").path)",
+            "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+        ], log: directory.appendingPathComponent("alertmanager-\(processes.all.count).log"))
+        _ = ServerTestSupport.waitFor(seconds: 20) { alertmanagerAlerts(port: port) }
+        return process
+    }
+
+    /// A `prometheus.yml` both servers read, but for the `source` external label that
+    /// tells their alerts apart in Alertmanager.
+    static func writeConfig(_ directory: URL, source: String, rules: String, exporterPort: Int, alertmanagerPort: Int?) throws -> URL {
+        let alerting = alertmanagerPort.map { "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['127.0.0.1:\($0)']}]\n" } ?? ""
+        let config = directory.appendingPathComponent("\(source).yml")
+        try """
+            global: {scrape_interval: 1s, evaluation_interval: 1s, external_labels: {source: \(source)}}
+            rule_files: ['\(Self.rules.appendingPathComponent(rules).path)']
+            \(alerting)scrape_configs:
+              - job_name: node
+                static_configs: [{targets: ['127.0.0.1:\(exporterPort)']}]
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
+    static func alertmanagerAlerts(port: Int) -> [[String: Any]]? {
+        guard let result = try? ServerTestSupport.run("/usr/bin/curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/api/v2/alerts"]),
+              result.status == 0 else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [[String: Any]]
+    }
+
+    /// Alertmanager's alerts of one source, as label sets without `source`.
+    static func labelSets(_ alerts: [[String: Any]], source: String) -> Set<[String: String]> {
+        Set(alerts.compactMap { $0["labels"] as? [String: String] }.filter { $0["source"] == source }.map { $0.filter { $0.key != "source" } })
+    }
+
+    /// Waits until both sources' alerts in Alertmanager satisfy `condition`; returns them.
+    static func waitForAlertmanager(port: Int, seconds: Double = 30, _ condition: (Set<[String: String]>, Set<[String: String]>) -> Bool) -> (Set<[String: String]>, Set<[String: String]>)? {
+        ServerTestSupport.waitFor(seconds: seconds) { () -> (Set<[String: String]>, Set<[String: String]>)? in
+            guard let alerts = alertmanagerAlerts(port: port) else { return nil }
+            let sets = (labelSets(alerts, source: "prometheus"), labelSets(alerts, source: "lantern"))
+            return condition(sets.0, sets.1) ? sets : nil
+        }
+    }
+
+    /// Sample timestamps (seconds) and values of a range selector through the query API.
+    static func samples(port: Int, _ selector: String) -> [[String: String]: [(Double, String)]] {
+        let encoded = selector.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? selector
+        guard let reply = ServerTestSupport.json(port: port, "/api/v1/query?query=\(encoded)"),
+              let data = reply["data"] as? [String: Any], let result = data["result"] as? [[String: Any]] else { return [:] }
+        var series: [[String: String]: [(Double, String)]] = [:]
+        for entry in result {
+            let metric = entry["metric"] as? [String: String] ?? [:]
+            series[metric] = (entry["values"] as? [[Any]] ?? []).compactMap { pair in
+                guard let time = pair.first as? Double, let value = pair.last as? String else { return nil }
+                return (time, value)
+            }
+        }
+        return series
+    }
+
+    /// In which evaluation rounds ValueHigh{service="a"} was pending and firing, counted
+    /// from the round the recording rule first exceeded the threshold, and whether it
+    /// stopped firing in the round the recording rule dropped back.
+    struct Rounds: Equatable {
+        var pending: [Int]
+        var firstFiring: Int?
+        var resolvedWhenValueDropped: Bool
+    }
+
+    static func rounds(port: Int) -> Rounds {
+        let recorded = samples(port: port, "service:test_value:max{service=\"a\"}[3m]").values.first ?? []
+        let alerts = samples(port: port, "ALERTS{alertname=\"ValueHigh\",service=\"a\"}[3m]")
+        let pending = alerts.first { $0.key["alertstate"] == "pending" }?.value.map(\.0) ?? []
+        let firing = alerts.first { $0.key["alertstate"] == "firing" }?.value.map(\.0) ?? []
+        let times = recorded.map(\.0)
+        guard let high = recorded.firstIndex(where: { Double($0.1)! > 5 }) else { return Rounds(pending: [], firstFiring: nil, resolvedWhenValueDropped: false) }
+        let low = recorded[high...].firstIndex { Double($0.1)! <= 5 }
+        let round = { (time: Double) in (times.firstIndex(of: time) ?? -1000) - high }
+        let resolved = low.map { low in firing.last.map { round($0) == low - high - 1 } ?? false } ?? false
+        return Rounds(pending: pending.map(round), firstFiring: firing.first.map(round), resolvedWhenValueDropped: resolved)
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func sameAlertsAsPrometheusThroughAlertmanager() throws {
+        Self.unblockTermination()
+        let directory = try ServerTestSupport.temporaryDirectory("live-alerting")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let processes = Processes()
+        let (exporterPort, textfiles) = try Self.startExporter(processes, directory: directory)
+        try Self.writeValues(["a": 1], to: textfiles)
+        let alertmanagerPort = ServerTestSupport.freePort()
+        var alertmanager = try Self.startAlertmanager(processes, directory: directory, port: alertmanagerPort)
+
+        let prometheusPort = ServerTestSupport.freePort(), lanternPort = ServerTestSupport.freePort()
+        let prometheusConfig = try Self.writeConfig(directory, source: "prometheus", rules: "live-rules.yml", exporterPort: exporterPort, alertmanagerPort: alertmanagerPort)
+        let lanternConfig = try Self.writeConfig(directory, source: "lantern", rules: "live-rules.yml", exporterPort: exporterPort, alertmanagerPort: alertmanagerPort)
+        // A short resend delay, so the outage below ends in seconds after Alertmanager is back.
+        _ = try processes.start("/usr/bin/prometheus", [
+            "--config.file=\(prometheusConfig.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("prometheus-data").path)",
+            "--web.listen-address=127.0.0.1:\(prometheusPort)", "--rules.alert.resend-delay=2s",
+        ], log: directory.appendingPathComponent("prometheus.log"))
+        _ = try processes.start(ServerTestSupport.server, [
+            "--config.file=\(lanternConfig.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("lantern-data").path)",
+            "--web.listen-address=127.0.0.1:\(lanternPort)", "--rules.alert.resend-delay=2s",
+        ], log: directory.appendingPathComponent("lantern.log"))
+
+        // Nothing of service "db": both report it absent, with the same labels.
+        let absent: Set<[String: String]> = [["alertname": "ServiceAbsent", "service": "db", "severity": "info"]]
+        let baseline = Self.waitForAlertmanager(port: alertmanagerPort) { $0 == absent && $1 == absent }
+        #expect(baseline != nil, "Alertmanager never held ServiceAbsent from both: \(Self.alertmanagerAlerts(port: alertmanagerPort) ?? [])")
+
+        // Over the threshold: pending for `for`, then firing in both.
+        try Self.writeValues(["a": 10], to: textfiles)
+        let high = absent.union([["alertname": "ValueHigh", "service": "a", "severity": "page"]])
+        let firing = Self.waitForAlertmanager(port: alertmanagerPort) { $0 == high && $1 == high }
+        #expect(firing != nil, "Alertmanager never held ValueHigh from both: \(Self.alertmanagerAlerts(port: alertmanagerPort) ?? [])")
+        let annotations = (Self.alertmanagerAlerts(port: alertmanagerPort) ?? [])
+            .filter { ($0["labels"] as? [String: String])?["alertname"] == "ValueHigh" }.compactMap { $0["annotations"] as? [String: String] }
+        #expect(annotations.count == 2 && Set(annotations) == [["summary": "a at 10"]])
+
+        // The rule and alert APIs have Prometheus' JSON shape, rule by rule.
+        let prometheusRules = try #require(Self.rulesList(port: prometheusPort)), lanternRules = try #require(Self.rulesList(port: lanternPort))
+        #expect(prometheusRules.count == 3 && lanternRules.count == 3)
+        for (prometheusRule, lanternRule) in zip(prometheusRules, lanternRules) {
+            #expect(ServerTestSupport.shape(lanternRule) == ServerTestSupport.shape(prometheusRule))
+        }
+        let alertsShape = { (port: Int) in ServerTestSupport.json(port: port, "/api/v1/alerts").map(ServerTestSupport.shape) }
+        #expect(alertsShape(lanternPort) != nil && alertsShape(lanternPort) == alertsShape(prometheusPort))
+        let managers = { (port: Int) in ServerTestSupport.json(port: port, "/api/v1/alertmanagers") as NSDictionary? }
+        #expect(managers(lanternPort) != nil && managers(lanternPort) == managers(prometheusPort))
+
+        // Back under: resolved in both, gone from Alertmanager.
+        try Self.writeValues(["a": 1], to: textfiles)
+        let resolved = Self.waitForAlertmanager(port: alertmanagerPort) { $0 == absent && $1 == absent }
+        #expect(resolved != nil, "ValueHigh never resolved in both: \(Self.alertmanagerAlerts(port: alertmanagerPort) ?? [])")
+
+        // The same evaluation rounds, each counted from the round the recorded value crossed the threshold.
+        let expected = Rounds(pending: [0, 1, 2], firstFiring: 3, resolvedWhenValueDropped: true)
+        #expect(Self.rounds(port: prometheusPort) == expected)
+        #expect(Self.rounds(port: lanternPort) == expected)
+
+        // Alertmanager down for a minute while two alerts start firing: after its restart the
+        // resend brings every one back, from both servers.
+        ServerTestSupport.stop(alertmanager)
+        try Self.writeValues(["a": 10, "b": 20], to: textfiles)
+        Thread.sleep(forTimeInterval: 60)
+        let errors = ServerTestSupport.waitFor(seconds: 10) { () -> Double? in
+            guard let text = try? ServerTestSupport.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(lanternPort)/metrics"]).output,
+                  let line = text.split(separator: "\n").first(where: { $0.hasPrefix("lantern_notifications_errors_total{") }),
+                  let value = Double(line.split(separator: " ").last ?? "") else { return nil }
+            return value
+        }
+        #expect((errors ?? 0) > 0, "lantern-server never reported failed sends while Alertmanager was down")
+        alertmanager = try Self.startAlertmanager(processes, directory: directory, port: alertmanagerPort)
+        let both = high.union([["alertname": "ValueHigh", "service": "b", "severity": "page"]])
+        let restored = Self.waitForAlertmanager(port: alertmanagerPort) { $0 == both && $1 == both }
+        #expect(restored != nil, "after the outage Alertmanager holds \(Self.alertmanagerAlerts(port: alertmanagerPort) ?? [])")
+        _ = alertmanager
+    }
+
+    static func rulesList(port: Int) -> [[String: Any]]? {
+        guard let reply = ServerTestSupport.json(port: port, "/api/v1/rules"), let data = reply["data"] as? [String: Any],
+              let groups = data["groups"] as? [[String: Any]], let group = groups.first else { return nil }
+        return group["rules"] as? [[String: Any]]
+    }
+
+    /// lantern-server stopped and started again while an alert is pending: the alert's
+    /// `for` continues from the saved `ALERTS_FOR_STATE` (shifted by the downtime, as
+    /// Prometheus does) instead of starting again at the restart.
+    @Test(.timeLimit(.minutes(3)))
+    func pendingForSurvivesRestart() throws {
+        Self.unblockTermination()
+        let directory = try ServerTestSupport.temporaryDirectory("rules-restart")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let processes = Processes()
+        let (exporterPort, textfiles) = try Self.startExporter(processes, directory: directory)
+        try Self.writeValues(["a": 10], to: textfiles)
+        let config = try Self.writeConfig(directory, source: "lantern", rules: "restart-rules.yml", exporterPort: exporterPort, alertmanagerPort: nil)
+        let port = ServerTestSupport.freePort()
+        let arguments = [
+            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(port)", "--rules.alert.for-grace-period=1s",
+        ]
+        let first = try processes.start(ServerTestSupport.server, arguments, log: directory.appendingPathComponent("first.log"))
+        let pendingSince = { () -> (state: String, activeAt: Date)? in
+            guard let reply = ServerTestSupport.json(port: port, "/api/v1/alerts"), let data = reply["data"] as? [String: Any],
+                  let alert = (data["alerts"] as? [[String: Any]])?.first, let state = alert["state"] as? String,
+                  let text = alert["activeAt"] as? String, let activeAt = Self.parseTime(text) else { return nil }
+            return (state, activeAt)
+        }
+        let before = try #require(ServerTestSupport.waitFor(seconds: 20) { pendingSince() }, "no pending alert before the restart")
+        #expect(before.state == "pending")
+        Thread.sleep(forTimeInterval: 3)
+        ServerTestSupport.stop(first, grace: 10)
+        let restartedAt = Date()
+        _ = try processes.start(ServerTestSupport.server, arguments, log: directory.appendingPathComponent("second.log"))
+        let after = ServerTestSupport.waitFor(seconds: 30) { () -> (state: String, activeAt: Date)? in
+            guard let current = pendingSince(), current.activeAt < restartedAt else { return nil }
+            return current
+        }
+        let restored = try #require(after, "after the restart the alert's activeAt never went back before the restart")
+        #expect(restored.state == "pending")
+        #expect(restored.activeAt > before.activeAt, "the downtime does not count towards `for`")
+    }
+
+    static func parseTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+}
