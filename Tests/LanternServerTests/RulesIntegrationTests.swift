@@ -21,6 +21,18 @@ import Testing
         #expect(Self.lines(lantern.output) == Self.lines(promtool.output))
     }
 
+    /// `check config` checks the rule files the configuration names, as promtool does.
+    @Test func checkConfigChecksRuleFilesLikePromtool() throws {
+        let directory = try ServerTestSupport.temporaryDirectory("rules-check-config")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("prometheus.yml")
+        try "rule_files: ['\(Self.testdata.path)/*-rules.yml']\n".write(to: config, atomically: true, encoding: .utf8)
+        let lantern = try ServerTestSupport.run(ServerTestSupport.server, ["check", "config", config.path])
+        let promtool = try ServerTestSupport.run("/usr/bin/promtool", ["check", "config", config.path])
+        #expect(lantern.status == 0 && promtool.status == 0)
+        #expect(lantern.output == promtool.output)
+    }
+
     /// A file that does not exist, a test file with an unknown key, a rule file that
     /// does not parse: each fails with status 1 and says what is wrong.
     @Test func badInputFailsClearly() throws {
