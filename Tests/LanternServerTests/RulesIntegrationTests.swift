@@ -119,6 +119,10 @@ import Testing
         #expect(ServerTestSupport.waitFor(seconds: 20) { groupNames() } == ["first"])
         // `one` is written back into the TSDB every second.
         #expect(ServerTestSupport.waitFor(seconds: 10) { ServerTestSupport.vector(port: port, "one").flatMap { $0.isEmpty ? nil : $0 } } != nil)
+        // Its evaluations are counted on /metrics under the group's key, `file;name`.
+        let metrics = try ServerTestSupport.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"]).output
+        let evaluations = metrics.split(separator: "\n").first { $0.hasPrefix("lantern_rule_evaluations_total{rule_group=\"\(rules.path);first\"}") }
+        #expect(evaluations.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 > 0 } == true, "\(metrics)")
 
         let reload = { () throws -> (status: Int32, output: String) in
             try ServerTestSupport.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-X", "POST", "http://127.0.0.1:\(port)/-/reload"])
