@@ -45,6 +45,14 @@ enum Humanize {
         return GoFormat.g(scaled, precision: 4) + prefix + "s"
     }
 
+    /// Go's `time.Time.String()` of Unix seconds, in UTC at millisecond precision:
+    /// `2023-11-14 22:13:20.5 +0000 UTC`.
+    static func timestamp(_ seconds: Double) -> String {
+        if seconds.isNaN || seconds.isInfinite { return GoFormat.g(seconds, precision: 4) }
+        let rfc3339 = RFC3339Time.format(Int64(seconds * 1e9) / 1_000_000)
+        return String(rfc3339.dropLast().map { $0 == "T" ? " " : $0 }) + " +0000 UTC"
+    }
+
     /// Multiplies a fraction by 1000 until it reaches 1, naming the SI prefix it took.
     private static func scaleUp(_ input: Double, prefix: inout String) -> Double {
         var value = input

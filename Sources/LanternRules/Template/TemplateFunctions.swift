@@ -1,10 +1,11 @@
+import LanternFlags
 import LanternPromQL
 
 /// The functions rule templates call: Prometheus' humanizers and string helpers, and
 /// text/template's built-ins. `query` and the URL helpers are not provided.
 enum TemplateFunctions {
     static let names: Set<String> = [
-        "humanize", "humanize1024", "humanizeDuration", "humanizePercentage", "printf", "print", "println",
+        "humanize", "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "parseDuration", "printf", "print", "println",
         "title", "toUpper", "toLower", "reReplaceAll", "match", "stripPort",
         "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "len", "index",
     ]
@@ -15,6 +16,10 @@ enum TemplateFunctions {
         case "humanize1024": return .string(Humanize.binary(try float(one(arguments))))
         case "humanizeDuration": return .string(Humanize.duration(try float(one(arguments))))
         case "humanizePercentage": return .string(GoFormat.g(try float(one(arguments)) * 100, precision: 4) + "%")
+        case "humanizeTimestamp": return .string(Humanize.timestamp(try float(one(arguments))))
+        case "parseDuration":
+            let text = try string(one(arguments))
+            do { return .float(Double(try parseModelDuration(text)) / 1000) } catch { throw TemplateError("not a valid duration string: \"\(text)\"") }
         case "printf":
             guard case .string(let format)? = arguments.first else { throw TemplateError("wrong type for value; expected string") }
             return .string(GoFormat.sprintf(format, Array(arguments.dropFirst())))
