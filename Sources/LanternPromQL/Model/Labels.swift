@@ -40,6 +40,12 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
         cachedHash = Labels.hash(of: pairs)
     }
 
+    /// Pairs already sorted by name with unique names (a filtered subset of a label set's).
+    private init(sortedPairs: [Label]) {
+        pairs = sortedPairs
+        cachedHash = Labels.hash(of: sortedPairs)
+    }
+
     public init(_ dictionary: [String: String]) {
         self.init(dictionary.map { Label($0.key, $0.value) })
     }
@@ -73,16 +79,14 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
         pairs.removeAll { $0.name == name }
     }
 
+    // Both build only the kept pairs: aggregations call them per series and step, where
+    // copying the whole set and then removing from it cost a retain per dropped string.
     public func removing(_ names: Set<String>) -> Labels {
-        var copy = self
-        copy.pairs.removeAll { names.contains($0.name) }
-        return copy
+        Labels(sortedPairs: pairs.filter { !names.contains($0.name) })
     }
 
     public func keeping(_ names: Set<String>) -> Labels {
-        var copy = self
-        copy.pairs.removeAll { !names.contains($0.name) }
-        return copy
+        Labels(sortedPairs: pairs.filter { names.contains($0.name) })
     }
 
     public var withoutMetricName: Labels { removing([Labels.metricName]) }

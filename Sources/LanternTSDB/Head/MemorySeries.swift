@@ -70,7 +70,10 @@ struct MemorySeries: Sendable {
 
     private mutating func closeOpenChunk() {
         if let chunk = openChunk {
-            closedChunks.append(HeadChunk(minTime: chunk.firstTimestamp, maxTime: chunk.lastTimestamp, bytes: chunk.bytes))
+            // A copy sized to the chunk: the appender's buffer grew by doubling, and a closed
+            // chunk stays in memory until its block is written.
+            let bytes = Array(chunk.bytes[...])
+            closedChunks.append(HeadChunk(minTime: chunk.firstTimestamp, maxTime: chunk.lastTimestamp, bytes: bytes))
         }
         openChunk = nil
     }

@@ -40,7 +40,11 @@ struct ChunkSampleIterator: SampleIterator {
     private let minTime: Int64
     private let maxTime: Int64
     private let reportCorruption: (Error) -> Void
-    private var streaming: (chunk: ChunkBytes, iterator: XORChunkIterator)?
+    /// The chunk being streamed: its bytes are kept alive by `streamingChunk` while
+    /// `streaming` (no references, so advanced in place without retain/release per sample)
+    /// decodes them.
+    private var streamingChunk: ChunkBytes?
+    private var streaming: XORChunkIterator?
     private var merged: [Point] = []
     private var mergedIndex = 0
     private(set) var current = Point(0, 0)
@@ -54,17 +58,16 @@ struct ChunkSampleIterator: SampleIterator {
 
     mutating func next() throws -> Bool {
         while true {
-            if var stream = streaming {
+            if streaming != nil {
                 let advanced: Bool
                 do {
-                    advanced = try stream.iterator.next()
+                    advanced = try streaming!.next()
                 } catch {
                     reportCorruption(error)
                     advanced = false
                 }
-                streaming = stream
                 if advanced {
-                    let point = Point(stream.iterator.timestamp, stream.iterator.value)
+                    let point = Point(streaming!.timestamp, streaming!.value)
                     if point.timestamp > maxTime { return finish() }
                     if point.timestamp >= minTime, point.timestamp > current.timestamp || isFirst {
                         return emit(point)
@@ -72,6 +75,7 @@ struct ChunkSampleIterator: SampleIterator {
                     continue
                 }
                 streaming = nil
+                streamingChunk = nil
             }
             if mergedIndex < merged.count {
                 let point = merged[mergedIndex]
@@ -90,7 +94,8 @@ struct ChunkSampleIterator: SampleIterator {
             if run.count == 1 {
                 guard let chunk = load(first) else { continue }
                 do {
-                    streaming = (chunk, try XORChunkIterator(chunk.bytes))
+                    streaming = try XORChunkIterator(chunk.bytes)
+                    streamingChunk = chunk
                 } catch {
                     reportCorruption(error)
                 }
@@ -113,6 +118,7 @@ struct ChunkSampleIterator: SampleIterator {
     private mutating func finish() -> Bool {
         remaining = []
         streaming = nil
+        streamingChunk = nil
         merged = []
         return false
     }
