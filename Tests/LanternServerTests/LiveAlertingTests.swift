@@ -43,7 +43,7 @@ import Testing
         return (port, textfiles)
     }
 
-    static func startAlertmanager(_ processes: Processes, directory: URL, port: Int) throws -> Process {
+    static func startAlertmanager(_ processes: Processes, directory: URL, port: Int, extraArguments: [String] = [], access: AlertmanagerAccess = AlertmanagerAccess()) throws -> Process {
         let config = directory.appendingPathComponent("alertmanager.yml")
         if !FileManager.default.fileExists(atPath: config.path) {
             try "route: {receiver: 'null', group_wait: 1s}\nreceivers: [{name: 'null'}]\n".write(to: config, atomically: true, encoding: .utf8)
@@ -51,15 +51,18 @@ import Testing
         let process = try processes.start("/usr/bin/prometheus-alertmanager", [
             "--config.file=\(config.path)", "--storage.path=\(directory.appendingPathComponent("am-data").path)",
             "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
-        ], log: directory.appendingPathComponent("alertmanager-\(processes.all.count).log"))
-        _ = ServerTestSupport.waitFor(seconds: 20) { alertmanagerAlerts(port: port) }
+        ] + extraArguments, log: directory.appendingPathComponent("alertmanager-\(processes.all.count).log"))
+        _ = ServerTestSupport.waitFor(seconds: 20) { alertmanagerAlerts(port: port, access: access) }
         return process
     }
 
     /// A `prometheus.yml` both servers read, but for the `source` external label that
-    /// tells their alerts apart in Alertmanager.
-    static func writeConfig(_ directory: URL, source: String, rules: String, exporterPort: Int, alertmanagerPort: Int?) throws -> URL {
-        let alerting = alertmanagerPort.map { "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['127.0.0.1:\($0)']}]\n" } ?? ""
+    /// tells their alerts apart in Alertmanager; `alertmanagerOptions` are further keys of
+    /// the Alertmanager entry (`path_prefix: /am`).
+    static func writeConfig(_ directory: URL, source: String, rules: String, exporterPort: Int, alertmanagerPort: Int?, alertmanagerOptions: [String] = []) throws -> URL {
+        let alerting = alertmanagerPort.map { port in
+            "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['127.0.0.1:\(port)']}]\n" + alertmanagerOptions.map { "      \($0)\n" }.joined()
+        } ?? ""
         let config = directory.appendingPathComponent("\(source).yml")
         try """
             global: {scrape_interval: 1s, evaluation_interval: 1s, external_labels: {source: \(source)}}
@@ -72,9 +75,15 @@ import Testing
         return config
     }
 
-    static func alertmanagerAlerts(port: Int) -> [[String: Any]]? {
-        guard let result = try? ServerTestSupport.run("/usr/bin/curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/api/v2/alerts"]),
-              result.status == 0 else { return nil }
+    /// How the test reaches Alertmanager's API: its route prefix and basic auth user.
+    struct AlertmanagerAccess {
+        var prefix = ""
+        var credentials: String?
+    }
+
+    static func alertmanagerAlerts(port: Int, access: AlertmanagerAccess = AlertmanagerAccess()) -> [[String: Any]]? {
+        let arguments = ["-sf", "--max-time", "5"] + (access.credentials.map { ["-u", $0] } ?? []) + ["http://127.0.0.1:\(port)\(access.prefix)/api/v2/alerts"]
+        guard let result = try? ServerTestSupport.run("/usr/bin/curl", arguments), result.status == 0 else { return nil }
         return (try? JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [[String: Any]]
     }
 
@@ -202,12 +211,7 @@ import Testing
         ServerTestSupport.stop(alertmanager)
         try Self.writeValues(["a": 10, "b": 20], to: textfiles)
         Thread.sleep(forTimeInterval: 60)
-        let errors = ServerTestSupport.waitFor(seconds: 10) { () -> Double? in
-            guard let text = try? ServerTestSupport.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(lanternPort)/metrics"]).output,
-                  let line = text.split(separator: "\n").first(where: { $0.hasPrefix("lantern_notifications_errors_total{") }),
-                  let value = Double(line.split(separator: " ").last ?? "") else { return nil }
-            return value
-        }
+        let errors = ServerTestSupport.waitFor(seconds: 10) { Self.notificationErrors(port: lanternPort) }
         #expect((errors ?? 0) > 0, "lantern-server never reported failed sends while Alertmanager was down")
         alertmanager = try Self.startAlertmanager(processes, directory: directory, port: alertmanagerPort)
         let both = high.union([["alertname": "ValueHigh", "service": "b", "severity": "page"]])
@@ -259,6 +263,55 @@ import Testing
         let restored = try #require(after, "after the restart the alert's activeAt never went back before the restart")
         #expect(restored.state == "pending")
         #expect(restored.activeAt > before.activeAt, "the downtime does not count towards `for`")
+    }
+
+    /// `path_prefix` and `basic_auth` (a `password_file`) against an Alertmanager behind a
+    /// route prefix that demands bcrypt basic auth: alerts arrive; a wrong password after
+    /// a reload is refused, and counted as a failed send.
+    @Test(.timeLimit(.minutes(2)))
+    func notifiesThroughPathPrefixAndBasicAuth() throws {
+        Self.unblockTermination()
+        let directory = try ServerTestSupport.temporaryDirectory("rules-am-auth")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let processes = Processes()
+        let hash = try ServerTestSupport.run("/usr/bin/python3", [
+            "-W", "ignore", "-c", "import crypt; print(crypt.crypt('secret', crypt.mksalt(crypt.METHOD_BLOWFISH)), end='')",
+        ]).output
+        let webConfig = directory.appendingPathComponent("am-web.yml")
+        try "basic_auth_users:\n  lantern: '\(hash)'\n".write(to: webConfig, atomically: true, encoding: .utf8)
+        let access = AlertmanagerAccess(prefix: "/am", credentials: "lantern:secret")
+        let alertmanagerPort = ServerTestSupport.freePort()
+        _ = try Self.startAlertmanager(
+            processes, directory: directory, port: alertmanagerPort, extraArguments: ["--web.route-prefix=/am", "--web.config.file=\(webConfig.path)"],
+            access: access)
+        let password = directory.appendingPathComponent("password")
+        try "secret".write(to: password, atomically: true, encoding: .utf8)
+        let config = try Self.writeConfig(
+            directory, source: "lantern", rules: "always-rules.yml", exporterPort: ServerTestSupport.freePort(), alertmanagerPort: alertmanagerPort,
+            alertmanagerOptions: ["path_prefix: /am", "basic_auth: {username: lantern, password_file: '\(password.path)'}"])
+        let port = ServerTestSupport.freePort()
+        let server = try processes.start(ServerTestSupport.server, [
+            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(port)", "--rules.alert.resend-delay=1s",
+        ], log: directory.appendingPathComponent("lantern.log"))
+        let delivered = ServerTestSupport.waitFor(seconds: 30) { () -> Bool? in
+            Self.labelSets(Self.alertmanagerAlerts(port: alertmanagerPort, access: access) ?? [], source: "lantern")
+                == [["alertname": "AlwaysFiring", "severity": "none"]] ? true : nil
+        }
+        #expect(delivered == true, "Alertmanager behind /am with basic auth never got the alert")
+
+        let before = try #require(Self.notificationErrors(port: port))
+        try "wrong".write(to: password, atomically: true, encoding: .utf8)
+        kill(server.processIdentifier, SIGHUP)
+        let refused = ServerTestSupport.waitFor(seconds: 20) { Self.notificationErrors(port: port).flatMap { $0 > before ? true : nil } }
+        #expect(refused == true, "a refused password was never counted")
+    }
+
+    /// `lantern_notifications_errors_total` of the (one) Alertmanager, from `/metrics`.
+    static func notificationErrors(port: Int) -> Double? {
+        guard let text = try? ServerTestSupport.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"]).output,
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("lantern_notifications_errors_total{") }) else { return nil }
+        return Double(line.split(separator: " ").last ?? "")
     }
 
     static func parseTime(_ text: String) -> Date? {
