@@ -7,10 +7,22 @@ import Testing
 @Suite(.serialized) struct LiveAlertingTests {
     static let rules = RuleUnitTestParityTests.testdata
 
-    /// Every process a test starts, stopped (bounded) when it ends.
-    final class Processes {
-        var all: [Process] = []
-        deinit { all.forEach { ServerTestSupport.stop($0) } }
+    /// A test's temporary directory and every process it starts; `tearDown` stops them
+    /// (bounded) and removes the directory.
+    final class Scene {
+        let directory: URL
+        private var all: [Process] = []
+
+        init(_ name: String) throws {
+            LiveAlertingTests.unblockTermination()
+            directory = try ServerTestSupport.temporaryDirectory(name)
+        }
+
+        func tearDown() {
+            all.forEach { ServerTestSupport.stop($0) }
+            try? FileManager.default.removeItem(at: directory)
+        }
+
         func start(_ executable: String, _ arguments: [String], log: URL) throws -> Process {
             let process = try ServerTestSupport.start(executable, arguments, log: log)
             all.append(process)
@@ -32,7 +44,7 @@ import Testing
         try text.write(to: directory.appendingPathComponent("test.prom"), atomically: true, encoding: .utf8)
     }
 
-    static func startExporter(_ processes: Processes, directory: URL) throws -> (port: Int, textfiles: URL) {
+    static func startExporter(_ processes: Scene, directory: URL) throws -> (port: Int, textfiles: URL) {
         let textfiles = directory.appendingPathComponent("textfile")
         try FileManager.default.createDirectory(at: textfiles, withIntermediateDirectories: true)
         let port = ServerTestSupport.freePort()
@@ -43,7 +55,7 @@ import Testing
         return (port, textfiles)
     }
 
-    static func startAlertmanager(_ processes: Processes, directory: URL, port: Int, extraArguments: [String] = [], access: AlertmanagerAccess = AlertmanagerAccess()) throws -> Process {
+    static func startAlertmanager(_ processes: Scene, directory: URL, port: Int, extraArguments: [String] = [], access: AlertmanagerAccess = AlertmanagerAccess()) throws -> Process {
         let config = directory.appendingPathComponent("alertmanager.yml")
         if !FileManager.default.fileExists(atPath: config.path) {
             try "route: {receiver: 'null', group_wait: 1s}\nreceivers: [{name: 'null'}]\n".write(to: config, atomically: true, encoding: .utf8)
@@ -51,7 +63,7 @@ import Testing
         let process = try processes.start("/usr/bin/prometheus-alertmanager", [
             "--config.file=\(config.path)", "--storage.path=\(directory.appendingPathComponent("am-data").path)",
             "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
-        ] + extraArguments, log: directory.appendingPathComponent("alertmanager-\(processes.all.count).log"))
+        ] + extraArguments, log: directory.appendingPathComponent("alertmanager-\(UUID().uuidString.prefix(8)).log"))
         _ = ServerTestSupport.waitFor(seconds: 20) { alertmanagerAlerts(port: port, access: access) }
         return process
     }
@@ -148,10 +160,9 @@ import Testing
 
     @Test(.timeLimit(.minutes(5)))
     func sameAlertsAsPrometheusThroughAlertmanager() throws {
-        Self.unblockTermination()
-        let directory = try ServerTestSupport.temporaryDirectory("live-alerting")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let processes = Processes()
+        let processes = try Scene("live-alerting")
+        defer { processes.tearDown() }
+        let directory = processes.directory
         let (exporterPort, textfiles) = try Self.startExporter(processes, directory: directory)
         try Self.writeValues(["a": 1], to: textfiles)
         let alertmanagerPort = ServerTestSupport.freePort()
@@ -231,10 +242,9 @@ import Testing
     /// Prometheus does) instead of starting again at the restart.
     @Test(.timeLimit(.minutes(3)))
     func pendingForSurvivesRestart() throws {
-        Self.unblockTermination()
-        let directory = try ServerTestSupport.temporaryDirectory("rules-restart")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let processes = Processes()
+        let processes = try Scene("rules-restart")
+        defer { processes.tearDown() }
+        let directory = processes.directory
         let (exporterPort, textfiles) = try Self.startExporter(processes, directory: directory)
         try Self.writeValues(["a": 10], to: textfiles)
         let config = try Self.writeConfig(directory, source: "lantern", rules: "restart-rules.yml", exporterPort: exporterPort, alertmanagerPort: nil)
@@ -270,10 +280,9 @@ import Testing
     /// a reload is refused, and counted as a failed send.
     @Test(.timeLimit(.minutes(2)))
     func notifiesThroughPathPrefixAndBasicAuth() throws {
-        Self.unblockTermination()
-        let directory = try ServerTestSupport.temporaryDirectory("rules-am-auth")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let processes = Processes()
+        let processes = try Scene("rules-am-auth")
+        defer { processes.tearDown() }
+        let directory = processes.directory
         let hash = try ServerTestSupport.run("/usr/bin/python3", [
             "-W", "ignore", "-c", "import crypt; print(crypt.crypt('secret', crypt.mksalt(crypt.METHOD_BLOWFISH)), end='')",
         ]).output

@@ -100,17 +100,16 @@ import Testing
 @Suite struct RulesReloadTests {
     @Test(.timeLimit(.minutes(2)))
     func reloadSwapsRulesAndKeepsThemOnError() throws {
-        LiveAlertingTests.unblockTermination()
-        let directory = try ServerTestSupport.temporaryDirectory("rules-reload")
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let scene = try LiveAlertingTests.Scene("rules-reload")
+        defer { scene.tearDown() }
+        let directory = scene.directory
         let rules = directory.appendingPathComponent("rules.yml")
         try "groups:\n  - name: first\n    rules:\n      - record: one\n        expr: vector(1)\n".write(to: rules, atomically: true, encoding: .utf8)
         let config = directory.appendingPathComponent("lantern.yml")
         try "global: {evaluation_interval: 1s}\nrule_files: [rules.yml]\n".write(to: config, atomically: true, encoding: .utf8)
         let port = ServerTestSupport.freePort()
         let arguments = ["--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)", "--web.listen-address=127.0.0.1:\(port)"]
-        let server = try ServerTestSupport.start(ServerTestSupport.server, arguments + ["--web.enable-lifecycle"], log: directory.appendingPathComponent("server.log"))
-        defer { ServerTestSupport.stop(server) }
+        _ = try scene.start(ServerTestSupport.server, arguments + ["--web.enable-lifecycle"], log: directory.appendingPathComponent("server.log"))
         let groupNames = { () -> [String]? in
             guard let reply = ServerTestSupport.json(port: port, "/api/v1/rules"), let data = reply["data"] as? [String: Any],
                   let groups = data["groups"] as? [[String: Any]] else { return nil }
