@@ -30,19 +30,43 @@ public enum KernelFile {
         guard descriptor >= 0 else { throw systemCallError(path, "open") }
         defer { close(descriptor) }
 
-        var content: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                content.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                break
-            } else if Glibc.errno != EINTR {
-                throw systemCallError(path, "read")
+        guard let content = readToEnd(descriptor) else { throw systemCallError(path, "read") }
+        return content
+    }
+
+    /// The rest of an open file, read until end of file; nil when a read fails (errno
+    /// then says why). For callers that open files relative to a directory.
+    public static func readToEnd(_ descriptor: Int32) -> String? {
+        // Most kernel files fit one page: read into uninitialized stack memory (zeroing
+        // and copying a heap chunk per file was a visible share of a scrape), and only
+        // collect chunks in an array when the file is longer.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: chunkSize) { chunk -> String? in
+            guard var filled = readChunk(descriptor, into: chunk) else { return nil }
+            if filled < chunk.count {
+                // Not full: the next read usually reports end of file.
+                guard let more = readChunk(descriptor, into: UnsafeMutableBufferPointer(rebasing: chunk[filled...])) else { return nil }
+                if more == 0 { return String(decoding: UnsafeBufferPointer(rebasing: chunk[..<filled]), as: UTF8.self) }
+                filled += more
             }
+            var content = Array(UnsafeBufferPointer(rebasing: chunk[..<filled]))
+            while true {
+                guard let count = readChunk(descriptor, into: chunk) else { return nil }
+                if count == 0 { break }
+                content.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[..<count]))
+            }
+            return String(decoding: content, as: UTF8.self)
         }
-        return String(decoding: content, as: UTF8.self)
+    }
+
+    private static let chunkSize = 4096
+
+    /// One read(2), retried on EINTR: the byte count, 0 at end of file, nil on failure.
+    private static func readChunk(_ descriptor: Int32, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if Glibc.errno != EINTR { return nil }
+        }
     }
 
     /// Names in a directory (without `.` and `..`), sorted byte-wise like Go's
@@ -75,7 +99,8 @@ public enum KernelFile {
         return count
     }
 
-    private static func systemCallError(_ path: String, _ call: String) -> KernelFileError {
+    /// The error for a failed `call` on `path`, from the current errno.
+    public static func systemCallError(_ path: String, _ call: String) -> KernelFileError {
         let code = Glibc.errno
         let message = strerror(code).map { String(cString: $0) } ?? "errno \(code)"
         return KernelFileError(path: path, reason: "\(call): \(message)", errno: code)

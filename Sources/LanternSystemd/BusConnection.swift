@@ -86,14 +86,6 @@ public struct BusSession {
             arguments: [interface])
         return try reply.readProperties()
     }
-
-    /// One property.
-    public func property(destination: String, path: String, interface: String, name: String) throws(BusError) -> BusValue {
-        let reply = try call(
-            destination: destination, path: path, interface: "org.freedesktop.DBus.Properties", member: "Get",
-            arguments: [interface, name])
-        return try reply.readVariant()
-    }
 }
 
 /// The owned `sd_bus*`; closed when the last reference goes.
@@ -160,7 +152,8 @@ final class BusHandle: @unchecked Sendable {
         }
     }
 
-    private static func now() -> Double {
+    /// Monotonic seconds, for timeouts.
+    static func now() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9

@@ -4,6 +4,8 @@ public enum Systemd1 {
     public static let managerPath = "/org/freedesktop/systemd1"
     public static let managerInterface = "org.freedesktop.systemd1.Manager"
     public static let unitInterface = "org.freedesktop.systemd1.Unit"
+    /// Followed by the unit type (`Service`, `Socket`, ...): that type's interface.
+    public static let typeInterfacePrefix = "org.freedesktop.systemd1."
 
     /// One entry of `Manager.ListUnits`: every unit systemd holds in memory, loaded or not.
     public struct Unit: Sendable, Equatable {
@@ -45,16 +47,5 @@ public enum Systemd1 {
     /// The manager's properties (Version, Virtualization, SystemState, ...), one round trip.
     public static func managerProperties(_ session: BusSession) throws(BusError) -> BusProperties {
         try session.properties(destination: destination, path: managerPath, interface: managerInterface)
-    }
-
-    /// The properties of the unit-type interface (`Service`, `Socket`, `Timer`, `Mount`, ...)
-    /// of the unit at `path`.
-    public static func unitTypeProperties(_ session: BusSession, path: String, type: String) throws(BusError) -> BusProperties {
-        try session.properties(destination: destination, path: path, interface: "org.freedesktop.systemd1." + type)
-    }
-
-    /// One property of the generic `Unit` interface.
-    public static func unitProperty(_ session: BusSession, path: String, name: String) throws(BusError) -> BusValue {
-        try session.property(destination: destination, path: path, interface: unitInterface, name: name)
     }
 }

@@ -15,10 +15,15 @@ import Testing
 
     @Test func netstatAndSNMPPairs() throws {
         let netstat = try NetStatistics.parsePairs(Fixtures.read("proc/net/netstat"))
-        #expect(netstat["TcpExt"]?["ListenDrops"] != nil)
+        #expect(netstat.value("TcpExt", "ListenDrops") != nil)
         let snmp = try NetStatistics.parsePairs(Fixtures.read("proc/net/snmp"))
-        #expect(snmp["Udp"]?["InDatagrams"] == "88542")
-        #expect(snmp["Ip"]?["Forwarding"] != nil)
+        #expect(snmp.value("Udp", "InDatagrams") == "88542")
+        #expect(snmp.value("Ip", "Forwarding") != nil)
+        // A protocol seen twice keeps its last pair, within a file and across files.
+        let twice = try NetStatistics.parsePairs("Tcp: A B\nTcp: 1 2\nTcp: C\nTcp: 3\n")
+        #expect(twice.count == 1 && twice.value("Tcp", "C") == "3" && twice.value("Tcp", "A") == nil)
+        let merged = NetStatistics.merging(try NetStatistics.parsePairs("Tcp: A\nTcp: 1\nIp: B\nIp: 2\n"), twice)
+        #expect(merged.map(\.protocolName) == ["Tcp", "Ip"] && merged.value("Tcp", "A") == nil && merged.value("Ip", "B") == "2")
         expectError("field count mismatch for Tcp") { try NetStatistics.parsePairs("Tcp: A B\nTcp: 1\n") }
         expectError("has no line of values") { try NetStatistics.parsePairs("Tcp: A B\n") }
         expectError("does not start with") { try NetStatistics.parsePairs("Tcp A\nTcp 1\n") }
@@ -27,9 +32,12 @@ import Testing
 
     @Test func snmp6SplitsAtTheFirstSix() throws {
         let snmp6 = NetStatistics.parseSNMP6(try Fixtures.read("proc/net/snmp6"))
-        #expect(snmp6["Udp6"]?["RcvbufErrors"] == "9")
-        #expect(snmp6["UdpLite6"]?["InErrors"] == "0")
-        #expect(NetStatistics.parseSNMP6("NoSixHere 1\nIp6OnlyName\n\nIcmp6InMsgs 5\n") == ["Icmp6": ["InMsgs": "5"]])
+        #expect(snmp6.value("Udp6", "RcvbufErrors") == "9")
+        #expect(snmp6.value("UdpLite6", "InErrors") == "0")
+        let skipped = NetStatistics.parseSNMP6("NoSixHere 1\nIp6OnlyName\n\nIcmp6InMsgs 5\n")
+        #expect(skipped.count == 1 && skipped[0].fields == ["InMsgs"] && skipped.value("Icmp6", "InMsgs") == "5")
+        // A repeated field: the last value counts.
+        #expect(NetStatistics.parseSNMP6("Ip6InReceives 1\nIp6InReceives 2\n").value("Ip6", "InReceives") == "2")
     }
 
     @Test func sockstat() throws {

@@ -113,6 +113,18 @@ struct RegistryTests {
         #expect(blocker.calls.load(ordering: .relaxed) == 1)
     }
 
+    @Test func aHungCollectorHoldsOneRunnerWhileTheOthersRunTheRest() {
+        let blocker = BlockingCollector()
+        defer { blocker.release() }
+        let fine = (0..<10).map { NamedCollector(name: "fine\($0)", collector: ConstantCollector(source: "fine\($0)", value: 1)) }
+        let registry = Registry(
+            collectors: [NamedCollector(name: "hung", collector: blocker)] + fine, timeoutSeconds: 0.5, parallelism: 2)
+        let gathered = registry.gather()
+        #expect(gathered.outcomes.first { $0.name == "hung" }?.status == .timedOut)
+        #expect(gathered.outcomes.filter(\.succeeded).count == 10)
+        #expect(gathered.families.first { $0.name == "test_value" }?.metrics.count == 10)
+    }
+
     @Test func timeoutOverrideShortensTheDeadline() {
         let blocker = BlockingCollector()
         defer { blocker.release() }

@@ -64,6 +64,49 @@ import Testing
         #expect(try Self.busID(connection).count == 32)
     }
 
+    @Test func pipelinedGetsAnswerInRequestOrderEachWithItsOwnError() throws {
+        let bus = try PrivateBus()
+        let connection = BusConnection(endpoint: .bus(address: bus.address), timeout: 2)
+        let known = PropertyRequest(path: Self.driver.path, interface: Self.driver.interface, name: "Features")
+        let unknown = PropertyRequest(path: Self.driver.path, interface: Self.driver.interface, name: "NoSuchProperty")
+        // More calls than the window: later ones go out as earlier answers come in.
+        let requests = (0..<100).map { $0 % 10 == 3 ? unknown : known }
+        let results = try connection.withSession { session throws(BusError) in
+            try session.getProperties(requests, destination: Self.driver.destination, window: 8)
+        }
+        #expect(results.count == requests.count)
+        for (request, result) in zip(requests, results) {
+            switch result {
+            case .success(let value):
+                #expect(request == known && value == .unsupported("as"))
+            case .failure(let error):
+                #expect(request == unknown && !error.name.isEmpty && !error.isTimeout, "\(error)")
+            }
+        }
+        #expect(try connection.withSession { session throws(BusError) in
+            try session.getProperties([], destination: Self.driver.destination)
+        }.isEmpty)
+    }
+
+    @Test func pipelinedGetsThatAreNeverAnsweredTimeOutAndTheConnectionStaysUsable() throws {
+        let bus = try PrivateBus()
+        try bus.startSilentService(owning: "org.lantern.Silent")
+        let connection = BusConnection(endpoint: .bus(address: bus.address), timeout: 0.5)
+        let silent = PropertyRequest(path: "/", interface: "org.lantern.Silent", name: "Anything")
+        let results = try connection.withSession { session throws(BusError) in
+            try session.getProperties([silent, silent, silent], destination: "org.lantern.Silent")
+        }
+        #expect(results.count == 3)
+        for result in results {
+            guard case .failure(let error) = result else {
+                Issue.record("a call nobody answers succeeded")
+                continue
+            }
+            #expect(error.isTimeout, "\(error)")
+        }
+        #expect(try Self.busID(connection).count == 32)
+    }
+
     @Test func anAbsentBusFailsAtOnceWithTheSocketError() throws {
         let directory = try TemporaryDirectory("lantern-nobus")
         let connection = BusConnection(endpoint: .bus(address: "unix:path=\(directory.path)/absent"), timeout: 5)

@@ -12,6 +12,7 @@ public struct VmstatCollector: Collector {
 
     private let paths: HostPaths
     private let fieldFilter: IncludeFilter
+    private let descriptors = FieldDescriptors()
 
     public init(paths: HostPaths, options: Options) throws {
         self.paths = paths
@@ -19,8 +20,13 @@ public struct VmstatCollector: Collector {
     }
 
     public func collect(into sink: MetricSink) throws {
-        for (name, value) in try KernelFile.parse(paths.proc("vmstat"), with: VMStat.parse) where fieldFilter.matches(name) {
-            sink.add(MetricDescriptor(name: "node_vmstat_" + name, help: "/proc/vmstat information field \(name).", type: .untyped), value)
+        let entries = try KernelFile.parse(paths.proc("vmstat"), with: VMStat.parse)
+        let exposed = descriptors.descriptors(list: "vmstat", names: entries.map(\.name)) { name in
+            guard fieldFilter.matches(String(name)) else { return nil }
+            return MetricDescriptor(name: "node_vmstat_" + name, help: "/proc/vmstat information field \(name).", type: .untyped)
+        }
+        for (descriptor, entry) in zip(exposed, entries) {
+            if let descriptor { sink.add(descriptor, entry.value) }
         }
     }
 }

@@ -28,6 +28,7 @@ public struct NetdevCollector: Collector {
     private let options: Options
     private let filter: DeviceFilter
     private let logger: Logger
+    private let descriptors = DescriptorCache()
 
     public init(paths: HostPaths, options: Options, logger: Logger) throws {
         guard options.deviceInclude.isEmpty || options.deviceExclude.isEmpty else {
@@ -46,9 +47,10 @@ public struct NetdevCollector: Collector {
             if !options.detailedMetrics { Self.useLegacyNames(&counters) }
             for (key, value) in counters {
                 if options.labelIfAlias {
-                    sink.add(Self.descriptor(key, labels: ["device", "ifalias"]), Double(value), device, aliases[device] ?? "")
+                    let descriptor = descriptors.descriptor(key) { Self.descriptor($0, labels: ["device", "ifalias"]) }
+                    sink.add(descriptor, Double(value), device, aliases[device] ?? "")
                 } else {
-                    sink.add(Self.descriptor(key, labels: ["device"]), Double(value), device)
+                    sink.add(descriptors.descriptor(key) { Self.descriptor($0, labels: ["device"]) }, Double(value), device)
                 }
             }
         }

@@ -13,6 +13,7 @@ public struct NetstatCollector: Collector {
 
     private let paths: HostPaths
     private let fieldFilter: IncludeFilter
+    private let descriptors = FieldDescriptors()
 
     public init(paths: HostPaths, options: Options) throws {
         self.paths = paths
@@ -20,31 +21,35 @@ public struct NetstatCollector: Collector {
     }
 
     public func collect(into sink: MetricSink) throws {
-        var counters: NetStatistics.Counters
+        var sections: [NetStatistics.Section]
         do {
-            counters = try KernelFile.parse(paths.proc("net/netstat"), with: NetStatistics.parsePairs)
+            sections = try KernelFile.parse(paths.proc("net/netstat"), with: NetStatistics.parsePairs)
         } catch {
             throw CollectorError("couldn't get netstats: \(error)")
         }
         do {
-            counters.merge(try KernelFile.parse(paths.proc("net/snmp"), with: NetStatistics.parsePairs)) { $1 }
+            sections = NetStatistics.merging(sections, try KernelFile.parse(paths.proc("net/snmp"), with: NetStatistics.parsePairs))
         } catch {
             throw CollectorError("couldn't get SNMP stats: \(error)")
         }
         do {
-            counters.merge(try KernelFile.parse(paths.proc("net/snmp6"), with: NetStatistics.parseSNMP6)) { $1 }
+            sections = NetStatistics.merging(sections, try KernelFile.parse(paths.proc("net/snmp6"), with: NetStatistics.parseSNMP6))
         } catch where error.isNotFound {
             // IPv6 disabled: no snmp6.
         } catch {
             throw CollectorError("couldn't get SNMP6 stats: \(error)")
         }
-        for (protocolName, fields) in counters {
-            for (field, text) in fields {
+        for section in sections {
+            let protocolName = String(section.protocolName)
+            let exposed = descriptors.descriptors(list: protocolName, names: section.fields) { field in
+                let key = protocolName + "_" + field
+                guard fieldFilter.matches(key) else { return nil }
+                return MetricDescriptor(name: "node_netstat_" + key, help: "Statistic \(protocolName)\(field).", type: .untyped)
+            }
+            for (descriptor, text) in zip(exposed, section.values) {
                 // Every value must parse, exposed or not, as in node_exporter.
                 guard let value = Double(text) else { throw CollectorError("invalid value \(text) in netstats") }
-                let key = protocolName + "_" + field
-                guard fieldFilter.matches(key) else { continue }
-                sink.add(MetricDescriptor(name: "node_netstat_" + key, help: "Statistic \(protocolName)\(field).", type: .untyped), value)
+                if let descriptor { sink.add(descriptor, value) }
             }
         }
     }

@@ -18,6 +18,39 @@ extension KernelFile {
         }
     }
 
+    /// The trimmed content of every readable attribute of `directory` (each entry that is
+    /// not a directory, following links), by name, as procfs reads a class directory:
+    /// files the kernel refuses to read are left out. Entries are opened relative to the
+    /// directory and typed by `readdir`, so no path is built and no `stat` made per
+    /// regular file.
+    public static func readableAttributes(of directory: String) throws(KernelFileError) -> [String: String] {
+        guard let stream = opendir(directory) else { throw systemCallError(directory, "opendir") }
+        defer { closedir(stream) }
+        let directoryDescriptor = dirfd(stream)
+        var attributes: [String: String] = [:]
+        while let entry = readdir(stream) {
+            let type = entry.pointee.d_type
+            if type == UInt8(DT_DIR) { continue }
+            let value: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let name = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                if type != UInt8(DT_REG) {
+                    var info = stat()
+                    guard fstatat(directoryDescriptor, name, &info, 0) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { return nil }
+                }
+                let file = openat(directoryDescriptor, name, O_RDONLY | O_CLOEXEC)
+                guard file >= 0 else { return nil }
+                defer { close(file) }
+                return readToEnd(file).map { String(trimmed($0[...])) }
+            }
+            guard let value else { continue }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            attributes[name] = value
+        }
+        return attributes
+    }
+
     /// Runs a pure parser on text already read from `path`; failures name the file.
     public static func parse<Value>(
         _ text: String, from path: String, with parser: (String) throws(KernelParseError) -> Value

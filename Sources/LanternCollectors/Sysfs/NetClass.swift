@@ -24,11 +24,6 @@ enum NetClass {
     /// refuses (EINVAL, EOPNOTSUPP, EACCES on a down link's speed, ...) or that vanished are
     /// left out, as procfs does; a vanished directory is an error whose `isNotFound` is true.
     static func read(interface: String, classDirectory: String) throws(KernelFileError) -> NetClassInterface {
-        let directory = classDirectory + "/" + interface
-        var attributes: [String: String] = [:]
-        for name in try KernelFile.entries(of: directory) where !KernelFile.isDirectory(directory + "/" + name) {
-            if let value = try? KernelFile.attribute(directory + "/" + name) { attributes[name] = value }
-        }
-        return NetClassInterface(name: interface, attributes: attributes)
+        NetClassInterface(name: interface, attributes: try KernelFile.readableAttributes(of: classDirectory + "/" + interface))
     }
 }

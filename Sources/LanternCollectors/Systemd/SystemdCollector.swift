@@ -6,7 +6,7 @@ import Logging
 /// node_exporter's `systemd` collector: unit states, the manager's state and version, and
 /// per-type details of services, sockets and timers, read from systemd over D-Bus. Unlike
 /// node_exporter it keeps one connection across scrapes, bounds every call by a timeout,
-/// and reads each unit's type properties with one `GetAll`.
+/// and pipelines the per-unit property reads instead of waiting for each answer.
 public final class SystemdCollector: Collector {
     public struct Options: Sendable {
         /// `--collector.systemd.unit-include`, anchored as node_exporter anchors it.
@@ -133,35 +133,66 @@ public final class SystemdCollector: Collector {
         for state in Self.unitStates { snapshot.stateCounts[state] = 0 }
         for unit in all { snapshot.stateCounts[unit.activeState, default: 0] += 1 }
 
-        for unit in all where unit.loadState == "loaded" && include.matches(unit.name) && !exclude.matches(unit.name) {
-            var details = UnitDetails(unit: unit)
-            if let type = Self.typeInterface(of: unit.name, timers: hasSystemState) {
-                details.typeProperties = try optional(unit, { () throws(BusError) in
-                    try Systemd1.unitTypeProperties(session, path: unit.path, type: type)
-                }, into: &snapshot)
+        let selected = all.filter { $0.loadState == "loaded" && include.matches($0.name) && !exclude.matches($0.name) }
+        // Only the properties the metrics use, each with one Get, all pipelined: a GetAll
+        // of a service returns some 200 properties, and a round trip per unit made the
+        // collector's cost grow with the round trips rather than with the data.
+        var requests: [PropertyRequest] = []
+        var owners: [Int] = []
+        for (index, unit) in selected.enumerated() {
+            for request in propertyRequests(for: unit, timers: hasSystemState) {
+                requests.append(request)
+                owners.append(index)
             }
-            if options.startTimeMetrics && unit.activeState == "active" {
-                let value = try optional(unit, { () throws(BusError) in
-                    try Systemd1.unitProperty(session, path: unit.path, name: "ActiveEnterTimestamp")
-                }, into: &snapshot)
-                if case .uint64(let microseconds)? = value { details.activeEnterTimestamp = microseconds }
+        }
+        let results = try session.getProperties(requests, destination: Systemd1.destination)
+        snapshot.units = selected.map { UnitDetails(unit: $0) }
+        for ((request, owner), result) in zip(zip(requests, owners), results) {
+            switch result {
+            case .success(let value):
+                if request.interface == Systemd1.unitInterface {
+                    if case .uint64(let microseconds) = value { snapshot.units[owner].activeEnterTimestamp = microseconds }
+                } else {
+                    var properties = snapshot.units[owner].typeProperties ?? BusProperties()
+                    properties.values[request.name] = value
+                    snapshot.units[owner].typeProperties = properties
+                }
+            case .failure(let error) where !error.name.isEmpty && !error.isTimeout:
+                // The unit vanished or lacks the property: node_exporter leaves its metric out.
+                snapshot.skipped.append((selected[owner].name, error))
+            case .failure(let error):
+                // A hung systemd costs one timeout per scrape, not one per unit.
+                throw error
             }
-            snapshot.units.append(details)
         }
         return snapshot
     }
 
-    /// A per-unit read that may fail alone (the unit vanished, a property is unknown):
-    /// node_exporter skips that unit's metric. A dead bus or a timeout ends the scrape
-    /// instead, so that a hung systemd costs one timeout, not one per unit.
-    private func optional<T>(
-        _ unit: Systemd1.Unit, _ read: () throws(BusError) -> T, into snapshot: inout SystemdSnapshot
-    ) throws(BusError) -> T? {
-        do {
-            return try read()
-        } catch where !error.name.isEmpty && !error.isTimeout {
-            snapshot.skipped.append((unit.name, error))
-            return nil
+    /// The Gets one unit's metrics need: its type interface's properties (per the flags),
+    /// and the generic ActiveEnterTimestamp for start times.
+    private func propertyRequests(for unit: Systemd1.Unit, timers: Bool) -> [PropertyRequest] {
+        var requests: [PropertyRequest] = []
+        if let type = Self.typeInterface(of: unit.name, timers: timers) {
+            let interface = Systemd1.typeInterfacePrefix + type
+            for name in typeProperties(type) {
+                requests.append(PropertyRequest(path: unit.path, interface: interface, name: name))
+            }
+        }
+        if options.startTimeMetrics && unit.activeState == "active" {
+            requests.append(PropertyRequest(path: unit.path, interface: Systemd1.unitInterface, name: "ActiveEnterTimestamp"))
+        }
+        return requests
+    }
+
+    /// The properties of a unit-type interface that `emit` reads.
+    private func typeProperties(_ type: String) -> [String] {
+        switch type {
+        case "Service":
+            return ["Type"] + (options.restartMetrics ? ["NRestarts"] : []) + (options.taskMetrics ? ["TasksCurrent", "TasksMax"] : [])
+        case "Mount": return ["Type"]
+        case "Socket": return ["NAccepted", "NConnections", "NRefused"]
+        case "Timer": return ["LastTriggerUSec"]
+        default: return []
         }
     }
 

@@ -13,12 +13,29 @@ extension NameEscaping {
     /// Whether `name` matches `[a-zA-Z_:][a-zA-Z0-9_:]*` (Go's `IsValidLegacyMetricName`,
     /// which the encoders also apply to label names).
     static func isLegacyName(_ name: String) -> Bool {
-        var isFirst = true
-        for byte in name.utf8 {
-            guard isLegacyByte(byte, isFirst: isFirst) else { return false }
-            isFirst = false
+        var name = name
+        return name.withUTF8(isLegacyName)
+    }
+
+    /// The same on UTF-8 bytes. The encoders check every family and label name of every
+    /// scrape, so this loops over contiguous bytes rather than a `String.UTF8View`.
+    static func isLegacyName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, isLegacyByte(first, isFirst: true) else { return false }
+        for byte in bytes.dropFirst() where !isLegacyByte(byte, isFirst: false) {
+            return false
         }
-        return !isFirst
+        return true
+    }
+
+    /// Appends `name` and returns true when it is a legacy name (written unchanged under
+    /// every scheme); appends nothing and returns false otherwise.
+    static func appendIfLegacy(_ name: String, to buffer: inout [UInt8]) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard isLegacyName(bytes) else { return false }
+            buffer.append(contentsOf: bytes)
+            return true
+        }
     }
 
     static func isLegacyByte(_ byte: UInt8, isFirst: Bool) -> Bool {
@@ -35,10 +52,7 @@ extension NameEscaping {
 
     /// Writes a metric name on a `# HELP`/`# TYPE`/`# UNIT` line.
     func appendDescriptorName(_ name: String, to buffer: inout [UInt8]) {
-        if Self.isLegacyName(name) {
-            buffer.append(contentsOf: name.utf8)
-            return
-        }
+        if Self.appendIfLegacy(name, to: &buffer) { return }
         switch self {
         case .underscores:
             Self.appendUnderscoreEscaped(name, to: &buffer)
@@ -51,8 +65,7 @@ extension NameEscaping {
     /// Returns whether `{` has already been written (a quoted name goes inside the braces,
     /// `{"name",l="v"}`), so the caller knows which separator comes next.
     func appendSampleName(_ name: String, suffix: String, to buffer: inout [UInt8]) -> Bool {
-        if Self.isLegacyName(name) {
-            buffer.append(contentsOf: name.utf8)
+        if Self.appendIfLegacy(name, to: &buffer) {
             buffer.append(contentsOf: suffix.utf8)
             return false
         }
@@ -95,26 +108,24 @@ extension NameEscaping {
 }
 
 /// Writes `text` with `\` as `\\`, newline as `\n` and, when asked, `"` as `\"`
-/// (client_golang `writeEscapedString`). Text without those bytes is copied whole.
+/// (client_golang `writeEscapedString`). Runs between escaped bytes are copied whole.
 func appendEscaped(_ text: String, escapingQuotes: Bool, to buffer: inout [UInt8]) {
-    let utf8 = text.utf8
-    let needsEscaping = utf8.contains { byte in
-        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || (escapingQuotes && byte == UInt8(ascii: "\""))
-    }
-    guard needsEscaping else {
-        buffer.append(contentsOf: utf8)
-        return
-    }
-    for byte in utf8 {
-        switch byte {
-        case UInt8(ascii: "\\"):
-            buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case UInt8(ascii: "\n"):
-            buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case UInt8(ascii: "\"") where escapingQuotes:
-            buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        default:
-            buffer.append(byte)
+    var text = text
+    text.withUTF8 { bytes in
+        var runStart = 0
+        for index in bytes.indices {
+            let escaped: UInt8
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+            case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+            case UInt8(ascii: "\"") where escapingQuotes: escaped = UInt8(ascii: "\"")
+            default: continue
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            buffer.append(UInt8(ascii: "\\"))
+            buffer.append(escaped)
+            runStart = index + 1
         }
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
 }

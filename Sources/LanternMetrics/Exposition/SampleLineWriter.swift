@@ -48,7 +48,8 @@ struct SampleLineWriter {
         for label in labels {
             buffer.append(separator)
             escaping.appendLabelName(label.name, to: &buffer)
-            buffer.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+            buffer.append(UInt8(ascii: "="))
+            buffer.append(UInt8(ascii: "\""))
             appendEscaped(label.value, escapingQuotes: true, to: &buffer)
             buffer.append(UInt8(ascii: "\""))
             separator = UInt8(ascii: ",")
@@ -56,16 +57,19 @@ struct SampleLineWriter {
         if let extraLabel {
             buffer.append(separator)
             buffer.append(contentsOf: extraLabel.name.utf8)
-            buffer.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
+            buffer.append(UInt8(ascii: "="))
+            buffer.append(UInt8(ascii: "\""))
             appendFloat(extraLabel.value, to: &buffer)
             buffer.append(UInt8(ascii: "\""))
         }
-        buffer.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: " ")])
+        buffer.append(UInt8(ascii: "}"))
+        buffer.append(UInt8(ascii: " "))
     }
 
     /// Writes `# KEYWORD name ` (the caller adds the rest of the line).
     func appendDescriptorLine(keyword: StaticString, name: String, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: [UInt8(ascii: "#"), UInt8(ascii: " ")])
+        buffer.append(UInt8(ascii: "#"))
+        buffer.append(UInt8(ascii: " "))
         keyword.withUTF8Buffer { buffer.append(contentsOf: $0) }
         buffer.append(UInt8(ascii: " "))
         escaping.appendDescriptorName(name, to: &buffer)

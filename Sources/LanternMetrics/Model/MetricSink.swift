@@ -3,6 +3,9 @@
 public final class MetricSink {
     public private(set) var families: [MetricFamily] = []
     private var familyIndex: [String: Int] = [:]
+    /// The family the last sample went to: collectors mostly add a family's series one
+    /// after another, and comparing one name is cheaper than hashing it.
+    private var lastFamily = -1
     /// Problems in what the collector emitted (wrong label count, conflicting
     /// help or type). The registry reports them as a collector failure.
     public private(set) var problems: [String] = []
@@ -54,9 +57,13 @@ public final class MetricSink {
             return
         }
         let metric = Metric(labels: labels, value: value)
-        if let index = familyIndex[descriptor.name] {
+        if lastFamily >= 0 && families[lastFamily].name == descriptor.name {
+            families[lastFamily].metrics.append(metric)
+        } else if let index = familyIndex[descriptor.name] {
             families[index].metrics.append(metric)
+            lastFamily = index
         } else {
+            lastFamily = families.count
             familyIndex[descriptor.name] = families.count
             families.append(MetricFamily(name: descriptor.name, help: descriptor.help, type: descriptor.type, metrics: [metric]))
         }
