@@ -131,6 +131,8 @@ let package = Package(
         // Against a real systemd (../shared/tools/systemd-sandbox, root) and private buses.
         .testTarget(name: "LanternSystemdTests", dependencies: [
             "LanternSystemd", "LanternCollectors", "LanternMetrics", "LanternFlags", .product(name: "Logging", package: "swift-log"),
+            // GrafanaDashboardTests runs both binaries against the sandboxed systemd.
+            "lantern-exporter", "lantern-server",
         ]),
         .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics"]),
         .testTarget(name: "LanternPromQLTests", dependencies: ["LanternPromQL", "LanternSupport"]),

@@ -270,17 +270,26 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// A long-running program (an exporter, a server) started with `environment` added to
+/// this process's, its output discarded; the caller stops it.
+func startDaemon(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    let daemon = Process()
+    daemon.executableURL = URL(fileURLWithPath: executable)
+    daemon.arguments = arguments
+    daemon.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    daemon.standardOutput = FileHandle.nullDevice
+    daemon.standardError = FileHandle.nullDevice
+    try daemon.run()
+    return daemon
+}
+
 /// Debian's node_exporter 1.5.0, run with `arguments` against the bus at `busAddress`
 /// and scraped once.
 func scrapeDebianNodeExporter(busAddress: String, arguments: [String]) throws -> String {
     let port = try freePort()
-    let exporter = Process()
-    exporter.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus-node-exporter")
-    exporter.arguments = ["--collector.disable-defaults", "--web.listen-address=127.0.0.1:\(port)"] + arguments
-    exporter.environment = ProcessInfo.processInfo.environment.merging(["DBUS_SYSTEM_BUS_ADDRESS": busAddress]) { $1 }
-    exporter.standardOutput = FileHandle.nullDevice
-    exporter.standardError = FileHandle.nullDevice
-    try exporter.run()
+    let exporter = try startDaemon(
+        "/usr/bin/prometheus-node-exporter", ["--collector.disable-defaults", "--web.listen-address=127.0.0.1:\(port)"] + arguments,
+        environment: ["DBUS_SYSTEM_BUS_ADDRESS": busAddress])
     defer {
         exporter.terminate()
         exporter.waitUntilExit()
