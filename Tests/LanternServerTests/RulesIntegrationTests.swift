@@ -11,7 +11,7 @@ import Testing
         output.split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.sorted()
     }
 
-    @Test(arguments: ["host-rules.test.yml", "host-rules.wrong.test.yml"])
+    @Test(arguments: ["host-rules.test.yml", "edge-rules.test.yml", "host-rules.wrong.test.yml"])
     func sameVerdictAsPromtool(file: String) throws {
         let path = Self.testdata.appendingPathComponent(file).path
         let lantern = try ServerTestSupport.run(ServerTestSupport.server, ["test", "rules", path])
