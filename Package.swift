@@ -82,7 +82,7 @@ let package = Package(
         ]),
         .executableTarget(name: "lantern-exporter", dependencies: ["LanternExporter"]),
 
-        // Scraping for lantern-server: targets, relabeling, the NIO HTTP client, scrape loops
+        // Scraping for lantern-server: targets, relabeling, the NIO HTTP(S) client, scrape loops
         // with staleness, appending to the TSDB.
         .target(name: "LanternScrape", dependencies: [
             "LanternTSDB", "LanternPromQL", "LanternMetrics", "LanternSupport", "CZlib",
@@ -90,6 +90,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Recording and alerting rules: rule files, Go-style templates, evaluation into the

@@ -252,7 +252,7 @@ public struct FlagSet: Sendable {
 }
 
 /// Go's `strconv.ParseBool`.
-func parseGoBool(_ text: String) -> Bool? {
+public func parseGoBool(_ text: String) -> Bool? {
     switch text {
     case "1", "t", "T", "true", "TRUE", "True": return true
     case "0", "f", "F", "false", "FALSE", "False": return false

@@ -15,6 +15,8 @@ public struct ScrapeSettings: Sendable {
     public var sampleLimit = 0
     /// The `Authorization` header value (`Basic ...` or `<type> <credentials>`), if any.
     public var authorization: String?
+    /// `tls_config`; used when the target's scheme is `https`.
+    public var tls = TLSClientSettings()
     public var relabelConfigs: [RelabelConfig] = []
     public var metricRelabelConfigs: [RelabelConfig] = []
     public var staticGroups: [TargetGroup] = []

@@ -47,6 +47,8 @@ public final class ServerRuntime: Sendable {
     }
 
     var currentConfig: ServerConfig { config.withLock { $0 } }
+    /// `--web.enable-admin-api`, read from the flag values the status API shows.
+    var adminAPIEnabled: Bool { flagValues[ServerFlags.enableAdminAPI.name] == "true" }
     var reloadState: (success: Bool, time: Int64) { reload.withLock { $0 } }
 
     /// Re-reads the configuration file and applies it; on error the running configuration stays.

@@ -95,6 +95,7 @@ public final class TSDB: Sendable {
         state.withLock { state in
             var stats = state.stats
             stats.headSeries = state.head.seriesCount
+            stats.headChunks = state.head.chunkCount
             stats.headMinTime = state.head.minTime
             stats.headMaxTime = state.head.maxTime
             stats.blockCount = state.blocks.count

@@ -24,6 +24,7 @@ public struct TSDBOptions: Sendable {
 /// Counters and gauges of the database, for the server's `/metrics`.
 public struct TSDBStats: Sendable, Equatable {
     public var headSeries = 0
+    public var headChunks = 0
     public var headMinTime: Int64 = .max
     public var headMaxTime: Int64 = .min
     public var blockCount = 0

@@ -6,6 +6,8 @@ public struct ScrapeTarget: Sendable, Hashable {
     public let labels: Labels
     public let discoveredLabels: Labels
     public let url: String
+    /// `http` or `https`.
+    public let scheme: String
     public let host: String
     public let port: Int
     /// Path and query string of the request.
@@ -19,8 +21,8 @@ public struct ScrapeTarget: Sendable, Hashable {
         if labels.value("instance").isEmpty { labels.set("instance", address) }
 
         let scheme = labels.value("__scheme__")
-        guard scheme == "http" else { throw TargetError("scheme \(scheme) is not supported yet (only http)") }
-        let (host, port) = try splitHostPort(address, defaultPort: 80)
+        guard scheme == "http" || scheme == "https" else { throw TargetError("unsupported scheme \"\(scheme)\", must be http or https") }
+        let (host, port) = try splitHostPort(address, defaultPort: scheme == "https" ? 443 : 80)
         var query: [String] = []
         // `__param_<name>` labels override the first value of `params`, as in Prometheus.
         var params = settings.params
@@ -37,7 +39,7 @@ public struct ScrapeTarget: Sendable, Hashable {
         let requestTarget = path + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         let final = Labels(labels.pairs.filter { !$0.name.hasPrefix("__") })
         return ScrapeTarget(
-            labels: final, discoveredLabels: discovered, url: "\(scheme)://\(address)\(requestTarget)",
+            labels: final, discoveredLabels: discovered, url: "\(scheme)://\(address)\(requestTarget)", scheme: scheme,
             host: host, port: port, requestTarget: requestTarget)
     }
 

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// An HTTP answer, body already gunzipped.
 public struct ScrapeResponse: Sendable {
@@ -23,8 +24,13 @@ public struct HTTPClientRequest: Sendable {
     /// Sent after `Host`, in order; `Content-Length` and `Connection` are added.
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// Set: the request goes over TLS (`https`).
+    public var tls: ClientTLS?
 
-    public init(method: HTTPMethod, host: String, port: Int, requestTarget: String, headers: [(String, String)], body: [UInt8] = []) {
+    public init(
+        method: HTTPMethod, host: String, port: Int, requestTarget: String, headers: [(String, String)], body: [UInt8] = [], tls: ClientTLS? = nil
+    ) {
+        self.tls = tls
         self.method = method
         self.host = host
         self.port = port
@@ -48,7 +54,7 @@ public struct ScrapeHTTPClient: Sendable {
 
     public init(group: any EventLoopGroup) { self.group = group }
 
-    public func get(target: ScrapeTarget, authorization: String?, timeoutMilliseconds: Int64) async throws -> ScrapeResponse {
+    public func get(target: ScrapeTarget, authorization: String?, tls: ClientTLS? = nil, timeoutMilliseconds: Int64) async throws -> ScrapeResponse {
         var headers = [
             ("Accept", Self.acceptHeader),
             ("Accept-Encoding", "gzip"),
@@ -56,7 +62,9 @@ public struct ScrapeHTTPClient: Sendable {
             ("X-Prometheus-Scrape-Timeout-Seconds", String(Double(timeoutMilliseconds) / 1000)),
         ]
         if let authorization { headers.append(("Authorization", authorization)) }
-        let request = HTTPClientRequest(method: .GET, host: target.host, port: target.port, requestTarget: target.requestTarget, headers: headers)
+        let request = HTTPClientRequest(
+            method: .GET, host: target.host, port: target.port, requestTarget: target.requestTarget, headers: headers,
+            tls: target.scheme == "https" ? tls ?? ClientTLS(settings: TLSClientSettings()) : nil)
         return try await perform(request, timeoutMilliseconds: timeoutMilliseconds)
     }
 
@@ -67,17 +75,32 @@ public struct ScrapeHTTPClient: Sendable {
             promise.fail(ScrapeHTTPError(description: "context deadline exceeded"))
         }
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: request.port == 80 ? request.host : "\(request.host):\(request.port)")
+        let defaultPort = request.tls == nil ? 80 : 443
+        headers.add(name: "Host", value: request.port == defaultPort ? request.host : "\(request.host):\(request.port)")
         for (name, value) in request.headers { headers.add(name: name, value: value) }
         if request.method != .GET { headers.add(name: "Content-Length", value: String(request.body.count)) }
         headers.add(name: "Connection", value: "close")
         let head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.requestTarget, headers: headers)
         let body = request.body
+        let sslContext: NIOSSLContext?
+        do {
+            sslContext = try request.tls?.context()
+        } catch {
+            deadline.cancel()
+            throw error
+        }
+        let serverHostname = request.tls?.serverHostname(for: request.host)
+        let verifiedServerName = request.tls.flatMap { $0.settings.insecureSkipVerify || $0.settings.serverName.isEmpty ? nil : $0.settings.serverName }
 
         let connect = ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(timeoutMilliseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let tlsHandler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname)
+                        try channel.pipeline.syncOperations.addHandler(tlsHandler)
+                        if let name = verifiedServerName { try channel.pipeline.syncOperations.addHandler(ServerNameVerifier(serverName: name)) }
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(ResponseCollector(promise: promise))
                 }
@@ -97,7 +120,13 @@ public struct ScrapeHTTPClient: Sendable {
             }
         }
         defer { deadline.cancel() }
-        return try await promise.futureResult.get()
+        do {
+            return try await promise.futureResult.get()
+        } catch let error as NIOSSLError {
+            throw ScrapeHTTPError(description: "TLS handshake with \(request.host):\(request.port) failed: \(ClientTLS.reason(error))")
+        } catch let error as BoringSSLError {
+            throw ScrapeHTTPError(description: "TLS connection to \(request.host):\(request.port) failed: \(ClientTLS.reason(error))")
+        }
     }
 }
 

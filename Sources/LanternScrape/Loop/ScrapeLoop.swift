@@ -9,6 +9,7 @@ public final class ScrapeLoop: Sendable {
     public let target: ScrapeTarget
     public let settings: ScrapeSettings
     let client: ScrapeHTTPClient
+    let tls: ClientTLS
     let database: TSDB
     let logger: Logger
     let status = Mutex(TargetStatus())
@@ -18,6 +19,7 @@ public final class ScrapeLoop: Sendable {
         self.target = target
         self.settings = settings
         self.client = client
+        tls = ClientTLS(settings: settings.tls)
         self.database = database
         self.logger = logger
     }
@@ -69,7 +71,7 @@ public final class ScrapeLoop: Sendable {
         var format = ExpositionFormat.prometheusText
         var failure: String?
         do {
-            let response = try await client.get(target: target, authorization: settings.authorization, timeoutMilliseconds: settings.timeout)
+            let response = try await client.get(target: target, authorization: settings.authorization, tls: tls, timeoutMilliseconds: settings.timeout)
             if response.status == 200 {
                 body = response.body
                 format = response.contentType.hasPrefix("application/openmetrics-text") ? .openMetrics : .prometheusText

@@ -22,8 +22,9 @@ enum APIEnvelope {
         let status = switch type {
         case .badData: 400
         case .execution: 422
-        case .timeout, .canceled, .unavailable: 503
-        case .internal: 500
+        case .timeout, .canceled: 503
+        // Prometheus 2.42's respondError has no case for `unavailable`: its default, 500.
+        case .internal, .unavailable: 500
         }
         return .json("{\"status\":\"error\",\"errorType\":\"\(type.rawValue)\",\"error\":\(PrometheusJSON.string(message))}", status: status)
     }

@@ -27,6 +27,8 @@ public struct APIRouter: Sendable {
         case "/api/v1/status/buildinfo": return StatusEndpoints(runtime: runtime).buildInfo()
         case "/api/v1/status/tsdb": return StatusEndpoints(runtime: runtime).tsdb()
         case "/api/v1/status/tsdb/blocks": return BlocksEndpoint(runtime: runtime).blocks()
+        case let path where path.hasPrefix(AdminEndpoints.pathPrefix):
+            return AdminEndpoints(runtime: runtime).handle(request, action: String(path.dropFirst(AdminEndpoints.pathPrefix.count)))
         case "/metrics": return await SelfMetrics(runtime: runtime).render()
         case "/-/healthy": return .text("Lantern Server is Healthy.\n")
         case "/-/ready": return .text("Lantern Server is Ready.\n")

@@ -12,6 +12,7 @@ struct SelfMetrics {
         let stats = runtime.database.stats
         let gauges: [(String, String, Double)] = [
             ("prometheus_tsdb_head_series", "Total number of series in the head block.", Double(stats.headSeries)),
+            ("prometheus_tsdb_head_chunks", "Total number of chunks in the head block.", Double(stats.headChunks)),
             ("prometheus_tsdb_blocks_loaded", "Number of currently loaded data blocks.", Double(stats.blockCount)),
             ("prometheus_tsdb_wal_storage_size_bytes", "Size of the write log directory.", Double(runtime.database.walSizeInBytes)),
         ]

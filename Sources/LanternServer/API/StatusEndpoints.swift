@@ -28,7 +28,6 @@ struct StatusEndpoints {
             ("corruptionCount", String(stats.walCorruptionsRepaired + stats.corruptChunksSkipped)),
             ("goroutineCount", "0"),
             ("GOMAXPROCS", String(ProcessInfo.processInfo.activeProcessorCount)),
-            ("GOMEMLIMIT", "0"),
             ("GOGC", "\"\""),
             ("GODEBUG", "\"\""),
             ("storageRetention", PrometheusJSON.string(runtime.retentionDescription)),
@@ -77,6 +76,7 @@ struct StatusEndpoints {
         let head = APIEnvelope.object([
             ("numSeries", String(stats.headSeries)),
             ("numLabelPairs", String(labelPairs.count)),
+            ("chunkCount", String(stats.headChunks)),
             ("minTime", String(stats.headSeries > 0 ? stats.headMinTime : Int64.max)),
             ("maxTime", String(stats.headSeries > 0 ? stats.headMaxTime : Int64.min)),
         ])

@@ -7,6 +7,7 @@ enum ServerFlags {
     static let configFile = Flag("config.file", help: "Prometheus configuration file path.", default: "prometheus.yml")
     static let listenAddress = Flag("web.listen-address", help: "Address to listen on for UI, API, and telemetry.", default: "0.0.0.0:9090")
     static let enableLifecycle = Flag("web.enable-lifecycle", help: "Enable shutdown and reload via HTTP request.", kind: .bool, default: "false")
+    static let enableAdminAPI = Flag("web.enable-admin-api", help: "Enable API endpoints for admin control actions.", kind: .bool, default: "false")
     static let enableRemoteWriteReceiver = Flag(
         "web.enable-remote-write-receiver", help: "Enable API endpoint accepting remote write requests.", kind: .bool, default: "false")
     static let storagePath = Flag("storage.tsdb.path", help: "Base path for metrics storage.", default: "data/")
@@ -36,7 +37,7 @@ enum ServerFlags {
         var set = FlagSet(programName: "lantern-server", programHelp: "The Lantern monitoring server")
         set.addVersionFlag()
         set.add(contentsOf: [
-            configFile, listenAddress, enableLifecycle, enableRemoteWriteReceiver, storagePath, retentionTime, retentionSize,
+            configFile, listenAddress, enableLifecycle, enableAdminAPI, enableRemoteWriteReceiver, storagePath, retentionTime, retentionSize,
             minBlockDuration, maxBlockDuration, lookbackDelta, queryTimeout, maxSamples, uiAssets, uiDygraphs,
         ])
         set.add(contentsOf: RuleFlags.flags)

@@ -29,7 +29,7 @@ enum ScrapeConfigParser {
         if let scheme = fields["scheme"] {
             switch try scheme.string() {
             case "http": settings.scheme = "http"
-            case "https": throw scheme.error("scheme https is not supported yet: Lantern scrapes over plain HTTP only")
+            case "https": settings.scheme = "https"
             case let other: throw scheme.error("invalid scheme \(goQuoted(other)), must be http or https")
             }
         }
@@ -37,7 +37,7 @@ enum ScrapeConfigParser {
             settings.params = try paramMap(params)
         }
         settings.authorization = try AuthorizationParser.header(basicAuth: fields["basic_auth"], authorization: fields["authorization"])
-        if let tls = fields["tls_config"] { try TLSConfigParser.validate(tls) }
+        if let tls = fields["tls_config"] { settings.tls = try TLSConfigParser.parse(tls) }
         if let honor = fields["honor_labels"] { settings.honorLabels = try honor.bool() }
         if let honor = fields["honor_timestamps"] { settings.honorTimestamps = try honor.bool() }
         if let limit = fields["sample_limit"] {

@@ -17,6 +17,8 @@ struct Head: Sendable {
     init(chunkRange: Int64) { self.chunkRange = chunkRange }
 
     var seriesCount: Int { seriesByReference.count }
+    /// In-memory chunks, the open ones included (Prometheus' `prometheus_tsdb_head_chunks`).
+    var chunkCount: Int { seriesByReference.values.reduce(0) { $0 + $1.closedChunks.count + ($1.openChunk == nil ? 0 : 1) } }
     var isEmpty: Bool { minTime > maxTime }
 
     func reference(of labels: Labels) -> UInt64? { referenceByLabels[labels] }

@@ -42,6 +42,16 @@ enum FileSystem {
         }
     }
 
+    /// Recreates the directory tree `from` at `to`, each file a hard link to the original.
+    static func hardLinkTree(_ from: String, _ to: String) throws {
+        guard isDirectory(from) else {
+            if link(from, to) != 0 { throw SystemError("link", to) }
+            return
+        }
+        try createDirectory(to)
+        for name in try listDirectory(from) { try hardLinkTree(from + "/" + name, to + "/" + name) }
+    }
+
     static func rename(_ from: String, _ to: String) throws {
         if Glibc.rename(from, to) != 0 { throw SystemError("rename", from) }
     }
@@ -124,6 +134,14 @@ final class WritableFile {
 
     func sync() throws {
         if fsync(fd) != 0 { throw SystemError("fsync", path) }
+    }
+
+    /// Drops whatever lies past `length` (bytes of a write that failed half-way) and
+    /// continues writing there; best effort, as it runs after a failure already reported.
+    func truncate(to length: Int64) {
+        _ = ftruncate(fd, off_t(length))
+        _ = lseek(fd, off_t(length), SEEK_SET)
+        size = length
     }
 
     func close() {

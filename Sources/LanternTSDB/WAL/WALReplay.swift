@@ -47,9 +47,11 @@ enum WALReplay {
             do {
                 try WALSegmentReader.read(path: path, apply)
             } catch let corruption as WALCorruption {
-                try repair(corruption, laterSegments: segments[(position + 1)...].map { directory + "/" + WALFormat.segmentName($0) })
+                let later = segments[(position + 1)...].map { directory + "/" + WALFormat.segmentName($0) }
+                let droppedBytes = FileSystem.size(path) - Int64(corruption.offset) + later.reduce(0) { $0 + FileSystem.size($1) }
+                try repair(corruption, laterSegments: later)
                 stats.walCorruptionsRepaired += 1
-                log("WAL truncated at last good record: \(corruption); \(segments.count - position - 1) later segment(s) removed")
+                log("WAL truncated at last good record: \(corruption); \(droppedBytes) bytes dropped, \(later.count) later segment(s) removed")
                 return index + 1
             }
         }

@@ -24,10 +24,26 @@ final class WALWriter {
 
     private var pagesPerSegment: Int { WALFormat.segmentSize / WALFormat.pageSize }
 
-    /// Writes `records` (each a complete payload) and passes them to the kernel.
+    /// Writes `records` (each a complete payload) and passes them to the kernel. On a
+    /// failed write (a full disk) the segment and the writer are put back as they were
+    /// before the call, so the next call writes a well-formed WAL once space returns.
     func log(_ records: [[UInt8]]) throws {
-        for record in records { try append(record) }
-        try writePending()
+        let before = (segmentIndex, page, usedInPage, flushedInPage, completedPages, file.size)
+        do {
+            for record in records { try append(record) }
+            try writePending()
+        } catch {
+            pending.removeAll(keepingCapacity: true)
+            if segmentIndex == before.0 {
+                (page, usedInPage, flushedInPage, completedPages) = (before.1, before.2, before.3, before.4)
+                file.truncate(to: before.5)
+            } else {
+                // A segment was cut meanwhile: go on from the new segment's start.
+                (usedInPage, flushedInPage, completedPages) = (0, 0, 0)
+                file.truncate(to: 0)
+            }
+            throw error
+        }
     }
 
     private func append(_ record: [UInt8]) throws {
@@ -78,9 +94,12 @@ final class WALWriter {
         if usedInPage > 0 { finishPage() }
         try writePending()
         try file.sync()
+        // The next segment exists before the current one is let go: a failure here (a full
+        // disk) leaves the writer on a segment it can still write to.
+        let next = try WritableFile(creating: directory + "/" + WALFormat.segmentName(segmentIndex + 1))
         file.close()
+        file = next
         segmentIndex += 1
-        file = try WritableFile(creating: directory + "/" + WALFormat.segmentName(segmentIndex))
         FileSystem.syncDirectory(directory)
         completedPages = 0
     }

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+/// `scheme: https` with `tls_config`: lantern-server scrapes a lantern-exporter that serves
+/// TLS through its `--web.config.file` and demands a client certificate, with certificates
+/// made by the openssl CLI (a CA, the exporter's certificate, a client certificate, and a
+/// second CA that signed none of them).
+@Suite(.serialized) struct HTTPSScrapeTests {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private static func openssl(_ arguments: [String], in directory: URL) throws {
+        let result = try ServerTestSupport.run("/usr/bin/openssl", arguments.map {
+            $0.hasSuffix(".pem") || $0.hasSuffix(".key") || $0.hasSuffix(".csr") || $0.hasSuffix(".ext") ? directory.appendingPathComponent($0).path : $0
+        })
+        guard result.status == 0 else { throw Failure(description: "openssl \(arguments.joined(separator: " ")): \(result.output)") }
+    }
+
+    /// `ca.pem`/`other-ca.pem`, and `server.pem` (127.0.0.1, exporter.test) and `client.pem` signed by `ca.pem`.
+    private static func makeCertificates(in directory: URL) throws {
+        for name in ["ca", "other-ca"] {
+            try openssl([
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(name).key",
+                "-out", "\(name).pem", "-days", "2", "-subj", "/CN=Lantern test \(name)",
+            ], in: directory)
+        }
+        let extensions = [
+            "server": "subjectAltName=IP:127.0.0.1,DNS:exporter.test\nextendedKeyUsage=serverAuth\n",
+            "client": "extendedKeyUsage=clientAuth\n",
+        ]
+        for (name, text) in extensions {
+            try text.write(to: directory.appendingPathComponent("\(name).ext"), atomically: true, encoding: .utf8)
+            try openssl([
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(name).key",
+                "-out", "\(name).csr", "-subj", "/CN=Lantern test \(name)",
+            ], in: directory)
+            try openssl([
+                "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
+            ], in: directory)
+        }
+    }
+
+    @Test func scrapesOverTLSWithClientCertificates() throws {
+        let directory = try ServerTestSupport.temporaryDirectory("https-scrape")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.makeCertificates(in: directory)
+        let path = { (name: String) in directory.appendingPathComponent(name).path }
+
+        let webConfig = directory.appendingPathComponent("exporter-web.yml")
+        try """
+            tls_server_config:
+              cert_file: \(path("server.pem"))
+              key_file: \(path("server.key"))
+              client_auth_type: RequireAndVerifyClientCert
+              client_ca_file: \(path("ca.pem"))
+
+            """.write(to: webConfig, atomically: true, encoding: .utf8)
+        let exporterPort = ServerTestSupport.freePort()
+        let exporter = try ServerTestSupport.start(
+            ServerTestSupport.exporter, ["--web.listen-address=127.0.0.1:\(exporterPort)", "--web.config.file=\(webConfig.path)"],
+            log: directory.appendingPathComponent("exporter.log"))
+        defer { ServerTestSupport.stop(exporter) }
+
+        let clientCertificate = "cert_file: \(path("client.pem")), key_file: \(path("client.key"))"
+        let jobs = [
+            ("verified", "ca_file: \(path("ca.pem")), \(clientCertificate), min_version: TLS12"),
+            ("by-server-name", "ca_file: \(path("ca.pem")), \(clientCertificate), server_name: exporter.test"),
+            ("skip-verify", "insecure_skip_verify: true, \(clientCertificate)"),
+            ("wrong-ca", "ca_file: \(path("other-ca.pem")), \(clientCertificate)"),
+            ("wrong-server-name", "ca_file: \(path("ca.pem")), \(clientCertificate), server_name: elsewhere.test"),
+            ("no-client-certificate", "ca_file: \(path("ca.pem"))"),
+        ]
+        let config = directory.appendingPathComponent("lantern.yml")
+        try (["global:\n  scrape_interval: 1s\nscrape_configs:"] + jobs.map { job, tls in
+            """
+              - job_name: \(job)
+                scheme: https
+                tls_config: {\(tls)}
+                static_configs: [{targets: ['127.0.0.1:\(exporterPort)']}]
+            """
+        }).joined(separator: "\n").appending("\n").write(to: config, atomically: true, encoding: .utf8)
+        let check = try ServerTestSupport.run(ServerTestSupport.server, ["check", "config", config.path])
+        #expect(check.status == 0, "\(check.output)")
+
+        let serverPort = ServerTestSupport.freePort()
+        let server = try ServerTestSupport.start(ServerTestSupport.server, [
+            "--config.file=\(config.path)", "--storage.tsdb.path=\(path("data"))", "--web.listen-address=127.0.0.1:\(serverPort)",
+        ], log: directory.appendingPathComponent("server.log"))
+        defer { ServerTestSupport.stop(server) }
+
+        // Every job has been scraped at least once: its target reports a last scrape.
+        let targets = ServerTestSupport.waitFor(seconds: 30) { () -> [String: [String: Any]]? in
+            guard let reply = ServerTestSupport.json(port: serverPort, "/api/v1/targets"),
+                  let active = (reply["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] else { return nil }
+            var byJob: [String: [String: Any]] = [:]
+            for target in active where (target["health"] as? String) != "unknown" {
+                byJob[(target["labels"] as? [String: String])?["job"] ?? ""] = target
+            }
+            return byJob.count == jobs.count ? byJob : nil
+        }
+        let byJob = try #require(targets, "not every https target was scraped")
+        for job in ["verified", "by-server-name", "skip-verify"] {
+            #expect(byJob[job]?["health"] as? String == "up", "\(job): \(byJob[job]?["lastError"] ?? "")")
+            #expect(byJob[job]?["scrapeUrl"] as? String == "https://127.0.0.1:\(exporterPort)/metrics")
+        }
+        for job in ["wrong-ca", "wrong-server-name", "no-client-certificate"] {
+            #expect(byJob[job]?["health"] as? String == "down", "\(job)")
+        }
+        let lastError = { (job: String) in byJob[job]?["lastError"] as? String ?? "" }
+        #expect(lastError("wrong-ca") == "TLS handshake with 127.0.0.1:\(exporterPort) failed: CERTIFICATE_VERIFY_FAILED")
+        #expect(lastError("wrong-server-name") == "TLS certificate is valid for exporter.test, not elsewhere.test (server_name)")
+        // TLS 1.3 rejects the missing certificate after the client's handshake: an alert, or a bare close.
+        #expect(lastError("no-client-certificate").hasPrefix("TLS connection to 127.0.0.1:\(exporterPort) failed: "), "\(lastError("no-client-certificate"))")
+        for job in ["verified", "by-server-name", "skip-verify"] { #expect(lastError(job) == "", "\(job)") }
+
+        // The samples arrive: up per job, and the exporter's own metrics through TLS.
+        let up = ServerTestSupport.waitFor(seconds: 15) { () -> [String: String]? in
+            guard let result = ServerTestSupport.vector(port: serverPort, "up"), result.count == jobs.count else { return nil }
+            return Dictionary(uniqueKeysWithValues: result.map {
+                (($0["metric"] as? [String: String])?["job"] ?? "", (($0["value"] as? [Any])?.last as? String) ?? "")
+            })
+        }
+        #expect(up == [
+            "verified": "1", "by-server-name": "1", "skip-verify": "1", "wrong-ca": "0", "wrong-server-name": "0", "no-client-certificate": "0",
+        ])
+        let load = ServerTestSupport.vector(port: serverPort, "node_load1{job=\"verified\"}")
+        #expect(load?.count == 1)
+    }
+}
