@@ -281,12 +281,13 @@ def section_ingest_and_queries(args, bins, report):
 
 
 def storage_per_sample(scene, sec, duration_ms):
-    """Block bytes per sample over the block ranges both servers have cut with the same
-    samples (one may be a maintenance tick late; Prometheus's first scrapes start ~5 s
-    after lantern's, so the first block holds fewer samples per series there)."""
+    """Block bytes per sample over the block ranges both servers have cut (one may be a
+    maintenance tick late), except the first: the servers started inside it, at moments
+    a few seconds apart, so it holds fewer samples per series than a full range."""
     blocks = {s.name: s.blocks(duration_ms) for s in scene.servers}
     L, P = blocks["lantern"], blocks["prometheus"]
-    common = sorted(r for r in set(L) & set(P) if abs(L[r][1] - P[r][1]) <= 0.02 * max(L[r][1], P[r][1]))
+    first = min(list(L) + list(P), default=None)
+    common = sorted(r for r in set(L) & set(P) if r != first)
     sec["common_blocks"] = common
     for name, b in blocks.items():
         size = sum(b[r][0] for r in common)
@@ -325,7 +326,7 @@ def query(port, expr, start_s, end_s, step_s):
 
 def section_queries(args, scene, end_ms, report):
     end_s = end_ms / 1000.0
-    window = max(args.server_interval * 5, args.ingest_seconds - 2 * args.server_interval - 10)
+    window = min(args.query_window, max(args.server_interval * 5, args.ingest_seconds - 2 * args.server_interval - 10))
     start_s = end_s - window
     sec = report.setdefault("queries", {"window_s": window, "step_s": args.query_step, "repeats": args.query_repeats,
                                         "queries": []})
