@@ -60,6 +60,8 @@ public enum FileDiscovery {
                 default: throw FileError(description: "\(path): group \(index): unknown field \(key.string ?? "")")
                 }
             }
+            // Prometheus' file SD meta label: which file the group came from (relabeling may use it).
+            labels["__meta_filepath"] = path
             groups.append(TargetGroup(targets: targets, labels: labels, source: "\(path):\(index)"))
         }
         return groups
