@@ -35,6 +35,21 @@ import Testing
         #expect(read == records + [records[0]])
     }
 
+    /// A record starting with exactly a fragment header's room left in its page: an empty
+    /// first fragment, then the rest on the next page (not a second "first" or a "full").
+    @Test func recordStartingAtAPageEndReadsBack() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try WALWriter(directory: directory.path, segmentIndex: 0)
+        let filler = [UInt8](repeating: 1, count: WALFormat.pageSize - 2 * WALFormat.fragmentHeaderSize)
+        let records = [filler, [UInt8](repeating: 2, count: 100), [UInt8](repeating: 3, count: 10)]
+        for record in records { try writer.log([record]) }
+        try writer.close()
+        var read: [[UInt8]] = []
+        try WALSegmentReader.read(path: directory.path + "/" + WALFormat.segmentName(0)) { read.append(Array($0)) }
+        #expect(read == records)
+    }
+
     /// Writes `batches` commits of `seriesCount` series; returns the expected samples.
     private func writeDatabase(_ path: String, batches: Int, seriesCount: Int = 20) throws -> [Labels: [Point]] {
         let database = try TSDB(directory: path, options: testOptions())

@@ -54,10 +54,13 @@ final class WALWriter {
         if record.count > spaceLeft, completedPages > 0 || usedInPage > 0 { try cutSegment() }
 
         var offset = 0
+        // By fragment, not by offset: with exactly a header's room left in the page the first
+        // fragment is empty, and the next one (offset still 0) must not be typed first again.
+        var isFirst = true
         repeat {
             if WALFormat.pageSize - usedInPage < WALFormat.fragmentHeaderSize { finishPage() }
             let length = min(record.count - offset, WALFormat.pageSize - usedInPage - WALFormat.fragmentHeaderSize)
-            let isFirst = offset == 0, isLast = offset + length == record.count
+            let isLast = offset + length == record.count
             let type: WALFormat.FragmentType = isFirst && isLast ? .full : isFirst ? .first : isLast ? .last : .middle
             let fragment = record[offset..<offset + length]
             let checksum = CRC32C.checksum(fragment)
@@ -68,6 +71,7 @@ final class WALWriter {
             page.replaceSubrange(usedInPage + 7..<usedInPage + 7 + length, with: fragment)
             usedInPage += WALFormat.fragmentHeaderSize + length
             offset += length
+            isFirst = false
             if usedInPage == WALFormat.pageSize { finishPage() }
         } while offset < record.count
     }
