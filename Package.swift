@@ -145,7 +145,7 @@ let package = Package(
         ]),
         .testTarget(name: "LanternRulesTests", dependencies: ["LanternRules", "LanternTSDB", "LanternPromQL"]),
         .testTarget(name: "LanternRemoteTests", dependencies: [
-            "LanternRemote", "LanternTSDB", "LanternPromQL", "LanternScrape", "lantern-server",
+            "LanternRemote", "LanternTSDB", "LanternPromQL", "LanternScrape", "lantern-server", "lantern-exporter",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,21 +1,17 @@
 import Foundation
 import Testing
+@testable import LanternRemote
 
 /// lantern-server as the receiver of a real Prometheus 2.42's remote write, and its
 /// answers to bad requests over HTTP.
 struct PrometheusReceiverTests {
-    static var server: String { RemoteTestSupport.productsDirectory.appendingPathComponent("lantern-server").path }
-
     @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)))
     func prometheusSamplesAreQueryableInLantern() throws {
         let directory = try RemoteTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let lanternPort = RemoteTestSupport.port(), prometheusPort = RemoteTestSupport.port()
-        try "scrape_configs: []\n".write(toFile: directory + "/lantern.yml", atomically: true, encoding: .utf8)
-        let lantern = try RemoteTestSupport.start(Self.server, [
-            "--config.file=\(directory)/lantern.yml", "--storage.tsdb.path=\(directory)/lantern",
-            "--web.listen-address=127.0.0.1:\(lanternPort)", "--web.enable-remote-write-receiver",
-        ], log: directory + "/lantern.log")
+        let lantern = try RemoteTestSupport.startLantern(
+            directory: directory, name: "lantern", port: lanternPort, config: "scrape_configs: []\n", flags: ["--web.enable-remote-write-receiver"])
         defer { RemoteTestSupport.stop(lantern) }
         try FileManager.default.createDirectory(atPath: directory + "/prometheus", withIntermediateDirectories: true)
         let prometheus = try RemoteTestSupport.startPrometheus(port: prometheusPort, directory: directory + "/prometheus", config: """
@@ -50,37 +46,58 @@ struct PrometheusReceiverTests {
         }
     }
 
+    /// Each bad request over HTTP: the right status and a message naming the problem,
+    /// nothing of it stored (a good series ahead of the bad one included), and the server
+    /// still answering and storing good requests afterwards.
     @Test func badRequestsOverHTTP() throws {
         let directory = try RemoteTestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try "scrape_configs: []\n".write(toFile: directory + "/lantern.yml", atomically: true, encoding: .utf8)
         func startServer(port: Int, receiver: Bool) throws -> Process {
-            let process = try RemoteTestSupport.start(Self.server, [
-                "--config.file=\(directory)/lantern.yml", "--storage.tsdb.path=\(directory)/lantern-\(port)",
-                "--web.listen-address=127.0.0.1:\(port)",
-            ] + (receiver ? ["--web.enable-remote-write-receiver"] : []), log: directory + "/lantern-\(port).log")
+            let process = try RemoteTestSupport.startLantern(
+                directory: directory, name: "lantern-\(port)", port: port, config: "scrape_configs: []\n",
+                flags: receiver ? ["--web.enable-remote-write-receiver"] : [])
             _ = RemoteTestSupport.waitFor(seconds: 20) { RemoteTestSupport.ready(port: port) ? true : nil }
             return process
         }
-        func post(_ port: Int, file: String) throws -> String {
-            try RemoteTestSupport.run("/usr/bin/curl", [
-                "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "60", "-H", "Content-Encoding: snappy",
+        /// Status and body of a POST of `body` to /api/v1/write.
+        func post(_ port: Int, _ body: Data) throws -> (status: String, message: String) {
+            let file = directory + "/body-\(UUID().uuidString)"
+            try body.write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let output = try RemoteTestSupport.run("/usr/bin/curl", [
+                "-s", "-w", "\n%{http_code}", "--max-time", "60", "-H", "Content-Encoding: snappy", "-H", "Content-Type: application/x-protobuf",
                 "--data-binary", "@" + file, "http://127.0.0.1:\(port)/api/v1/write",
             ]).output
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+            return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
         }
-        try Data("garbage".utf8).write(to: URL(fileURLWithPath: directory + "/garbage"))
-        #expect(FileManager.default.createFile(atPath: directory + "/huge", contents: Data(count: 100 << 20)))
+        let good = [(labels: [("__name__", "receiver_good"), ("job", "a")], samples: [(Int64(1_000), 1.0)])]
 
         let disabledPort = RemoteTestSupport.port()
         let disabled = try startServer(port: disabledPort, receiver: false)
         defer { RemoteTestSupport.stop(disabled) }
-        #expect(try post(disabledPort, file: directory + "/garbage") == "404")
+        #expect(try post(disabledPort, Data(try ReceiverTests.body(good))).status == "404")
 
         let port = RemoteTestSupport.port()
         let server = try startServer(port: port, receiver: true)
         defer { RemoteTestSupport.stop(server) }
-        #expect(try post(port, file: directory + "/garbage") == "400")
-        #expect(try post(port, file: directory + "/huge") == "413")
-        #expect(RemoteTestSupport.ready(port: port))
+        let bad: [(name: String, body: Data, status: String, message: String)] = [
+            ("garbage", Data("garbage".utf8), "400", "snappy: corrupt input"),
+            ("bad snappy", Data(Snappy.compress(Array(repeating: 7, count: 100)).dropLast(3)), "400", "snappy: corrupt input"),
+            ("snappy of garbage", Data(Snappy.compress(Array("not a protobuf at all".utf8))), "400", "cannot decode WriteRequest"),
+            ("unsorted labels", Data(try ReceiverTests.body(good + [([("job", "a"), ("__name__", "receiver_bad")], [(2_000, 1)])])), "400", "labels are not sorted"),
+            ("no __name__", Data(try ReceiverTests.body(good + [([("job", "a")], [(2_000, 1)])])), "400", "no __name__"),
+            ("100 MB", Data(count: 100 << 20), "413", "request body too large"),
+        ]
+        for request in bad {
+            let (status, message) = try post(port, request.body)
+            #expect(status == request.status, "\(request.name): \(status) \(message)")
+            #expect(message.contains(request.message), "\(request.name): \(message)")
+        }
+        #expect(RemoteTestSupport.samples(port: port, query: "{job=\"a\"}[1h]", at: 3600)?.isEmpty == true)
+
+        // Unaffected: the same good series alone is stored and queryable.
+        #expect(try post(port, Data(try ReceiverTests.body(good))).status == "204")
+        #expect(RemoteTestSupport.samples(port: port, query: "{job=\"a\"}[1h]", at: 3600)?["__name__=receiver_good,job=a"]?.map(\.1) == [1])
     }
 }

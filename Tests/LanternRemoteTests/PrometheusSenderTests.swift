@@ -28,6 +28,7 @@ struct PrometheusSenderTests {
             RemoteWriteQueue(
                 config: try RemoteTestSupport.config(port: port), externalLabels: ["cluster": "test"],
                 walDirectory: directory + "/lantern/wal", positionPath: directory + "/position",
+                ingest: RemoteWriteQueue.Ingest.of(database),
                 http: ScrapeHTTPClient(group: RemoteTestSupport.eventLoopGroup), logger: Logger(label: "test"))
         }
         /// Waits until Prometheus holds `count` samples per series, then checks every one.

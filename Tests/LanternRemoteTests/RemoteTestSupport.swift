@@ -65,23 +65,43 @@ enum RemoteTestSupport {
         }
     }
 
+    /// lantern-server (built next to the tests) with `config` as its configuration, storing
+    /// in and logging to `directory/name…`.
+    static func startLantern(directory: String, name: String, port: Int, config: String, flags: [String] = []) throws -> Process {
+        try config.write(toFile: "\(directory)/\(name).yml", atomically: true, encoding: .utf8)
+        return try start(productsDirectory.appendingPathComponent("lantern-server").path, [
+            "--config.file=\(directory)/\(name).yml", "--storage.tsdb.path=\(directory)/\(name)-data",
+            "--web.listen-address=127.0.0.1:\(port)",
+        ] + flags, log: "\(directory)/\(name).log")
+    }
+
+    /// How curl reaches a server: the scheme and the arguments it needs (CA, client
+    /// certificate, credentials).
+    struct CurlAccess {
+        var scheme = "http"
+        var arguments: [String] = []
+        static let plain = CurlAccess()
+    }
+
     /// Prometheus 2.42 with the remote write receiver, storing in `directory`.
-    static func startPrometheus(port: Int, directory: String, config: String = "scrape_configs: []\n", extraFlags: [String] = []) throws -> Process {
+    static func startPrometheus(
+        port: Int, directory: String, config: String = "scrape_configs: []\n", extraFlags: [String] = [], access: CurlAccess = .plain
+    ) throws -> Process {
         let configPath = directory + "/prometheus.yml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let process = try start(prometheus, [
             "--config.file=\(configPath)", "--storage.tsdb.path=\(directory)/data",
             "--web.listen-address=127.0.0.1:\(port)", "--web.enable-remote-write-receiver",
         ] + extraFlags, log: directory + "/prometheus.log")
-        guard waitFor(seconds: 30, { ready(port: port) ? true : nil }) != nil else {
+        guard waitFor(seconds: 30, { ready(port: port, access: access) ? true : nil }) != nil else {
             stop(process)
             throw TestFailure("Prometheus did not become ready; see \(directory)/prometheus.log")
         }
         return process
     }
 
-    static func ready(port: Int) -> Bool {
-        (try? run("/usr/bin/curl", ["-sf", "--max-time", "2", "http://127.0.0.1:\(port)/-/ready"]))?.status == 0
+    static func ready(port: Int, access: CurlAccess = .plain) -> Bool {
+        (try? run("/usr/bin/curl", ["-sf", "--max-time", "2"] + access.arguments + ["\(access.scheme)://127.0.0.1:\(port)/-/ready"]))?.status == 0
     }
 
     static func waitFor<T>(seconds: Double, _ probe: () -> T?) -> T? {
@@ -106,9 +126,10 @@ enum RemoteTestSupport {
 
     /// The (timestamp ms, value) pairs of each series a range-vector query returns, keyed
     /// by the series' labels as text.
-    static func samples(port: Int, query: String, at time: Double) -> [String: [(Int64, Double)]]? {
+    static func samples(port: Int, query: String, at time: Double, access: CurlAccess = .plain) -> [String: [(Int64, Double)]]? {
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
-        guard let result = try? run("/usr/bin/curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/api/v1/query?query=\(encoded)&time=\(time)"]),
+        let url = "\(access.scheme)://127.0.0.1:\(port)/api/v1/query?query=\(encoded)&time=\(time)"
+        guard let result = try? run("/usr/bin/curl", ["-sf", "--max-time", "60"] + access.arguments + [url]),
               result.status == 0,
               let reply = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
               let data = reply["data"] as? [String: Any], let series = data["result"] as? [[String: Any]] else { return nil }
@@ -150,4 +171,39 @@ enum RemoteTestSupport {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Certificates made by the openssl CLI in a directory: a CA, a server certificate it
+/// signed for 127.0.0.1 and localhost, and a client certificate it signed.
+struct TestCertificates {
+    let directory: String
+    var caFile: String { directory + "/ca.crt" }
+    var serverCertificate: String { directory + "/server.crt" }
+    var serverKey: String { directory + "/server.key" }
+    var clientCertificate: String { directory + "/client.crt" }
+    var clientKey: String { directory + "/client.key" }
+
+    init(in directory: String) throws {
+        self.directory = directory
+        try Self.openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+            "-keyout", directory + "/ca.key", "-out", directory + "/ca.crt", "-subj", "/CN=Lantern test CA",
+        ])
+        for (name, extensions) in [("server", "subjectAltName=IP:127.0.0.1,DNS:localhost"), ("client", "extendedKeyUsage=clientAuth")] {
+            try extensions.write(toFile: "\(directory)/\(name).ext", atomically: true, encoding: .utf8)
+            try Self.openssl([
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", "\(directory)/\(name).key", "-out", "\(directory)/\(name).csr", "-subj", "/CN=lantern-\(name)",
+            ])
+            try Self.openssl([
+                "x509", "-req", "-in", "\(directory)/\(name).csr", "-CA", directory + "/ca.crt", "-CAkey", directory + "/ca.key",
+                "-CAcreateserial", "-days", "2", "-extfile", "\(directory)/\(name).ext", "-out", "\(directory)/\(name).crt",
+            ])
+        }
+    }
+
+    private static func openssl(_ arguments: [String]) throws {
+        let result = try RemoteTestSupport.run("/usr/bin/openssl", arguments)
+        guard result.status == 0 else { throw TestFailure("openssl \(arguments.first ?? ""): \(result.output)") }
+    }
 }

@@ -14,8 +14,4 @@ public struct QueueConfig: Sendable, Equatable {
     public var retryOnRateLimit = false
 
     public init() {}
-
-    /// Lantern runs a fixed number of shards (no resharding from throughput measurements):
-    /// four, kept within `min_shards...max_shards`.
-    public var shardCount: Int { max(1, min(maxShards, max(minShards, 4))) }
 }

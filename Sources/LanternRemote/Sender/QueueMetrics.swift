@@ -10,17 +10,22 @@ final class QueueMetrics: Sendable {
         var samplesPending = 0
         /// Milliseconds; 0 until something was sent.
         var highestSentTimestamp: Int64 = 0
+        var shards: Int
+        var desiredShards: Double
     }
 
     let queueName: String
     let url: String
-    let shards: Int
-    private let values = Mutex(Values())
+    let minShards: Int
+    let maxShards: Int
+    private let values: Mutex<Values>
 
-    init(queueName: String, url: String, shards: Int) {
+    init(queueName: String, url: String, minShards: Int, maxShards: Int) {
         self.queueName = queueName
         self.url = url
-        self.shards = shards
+        self.minShards = minShards
+        self.maxShards = maxShards
+        values = Mutex(Values(shards: minShards, desiredShards: Double(minShards)))
     }
 
     var snapshot: Values { values.withLock { $0 } }

@@ -1,7 +1,7 @@
-/// A remote write URL split for the HTTP client. Plain HTTP only: Lantern has no TLS
-/// client yet.
+/// A remote write URL split for the HTTP client: `http://` or `https://`.
 public struct RemoteEndpoint: Sendable, Equatable {
     public let url: String
+    public let usesTLS: Bool
     public let host: String
     public let port: Int
     /// Path and query, `/` when the URL has none.
@@ -12,16 +12,16 @@ public struct RemoteEndpoint: Sendable, Equatable {
     }
 
     public init(url: String) throws(Invalid) {
-        guard url.hasPrefix("http://") else {
-            throw Invalid(description: url.hasPrefix("https://")
-                ? "https remote write URLs are not supported yet: Lantern sends over plain HTTP only"
-                : "invalid URL \"\(url)\"")
+        let scheme = url.prefix { $0 != ":" }.lowercased()
+        guard scheme == "http" || scheme == "https", url.dropFirst(scheme.count).hasPrefix("://") else {
+            throw Invalid(description: url.contains("://") ? "unsupported scheme in URL \"\(url)\": only http and https" : "invalid URL \"\(url)\"")
         }
-        let rest = url.dropFirst("http://".count)
+        usesTLS = scheme == "https"
+        let rest = url.dropFirst(scheme.count + 3)
         let authority = rest.prefix { $0 != "/" && $0 != "?" }
         let target = rest.dropFirst(authority.count)
         var host = Substring(authority)
-        var port = 80
+        var port = usesTLS ? 443 : 80
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
             guard let number = Int(authority[authority.index(after: colon)...]), (1...65535).contains(number) else {
                 throw Invalid(description: "invalid port in URL \"\(url)\"")

@@ -11,6 +11,8 @@ public struct RemoteWriteConfig: Sendable {
     public var writeRelabelConfigs: [RelabelConfig] = []
     /// The `Authorization` header value from `basic_auth` or `authorization`.
     public var authorization: String?
+    /// `tls_config`; used when the URL is `https`.
+    public var tls = TLSClientSettings()
     public var queue = QueueConfig()
 
     public init(endpoint: RemoteEndpoint) { self.endpoint = endpoint }

@@ -9,6 +9,7 @@ import Synchronization
 /// The `remote_write` queues of a running server, one per endpoint, each keeping its WAL
 /// position in `<storage>/remote_write/<queue name>.position`.
 public final class RemoteWriteManager: Sendable {
+    private let database: TSDB
     private let walDirectory: String
     private let positionDirectory: String
     private let http: ScrapeHTTPClient
@@ -16,6 +17,7 @@ public final class RemoteWriteManager: Sendable {
     private let queues = Mutex<[RemoteWriteQueue]>([])
 
     public init(database: TSDB, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+        self.database = database
         walDirectory = WALFollower.walDirectory(of: database)
         positionDirectory = database.directory + "/remote_write"
         http = ScrapeHTTPClient(group: eventLoopGroup)
@@ -32,7 +34,8 @@ public final class RemoteWriteManager: Sendable {
         let started = configs.map { config in
             RemoteWriteQueue(
                 config: config, externalLabels: externalLabels, walDirectory: walDirectory,
-                positionPath: positionDirectory + "/" + config.queueName + ".position", http: http, logger: logger)
+                positionPath: positionDirectory + "/" + config.queueName + ".position",
+                ingest: RemoteWriteQueue.Ingest.of(database), http: http, logger: logger)
         }
         started.forEach { $0.start() }
         queues.withLock { $0 = started }
@@ -56,6 +59,9 @@ public final class RemoteWriteManager: Sendable {
         let pending = MetricDescriptor(name: "prometheus_remote_storage_samples_pending", help: "The number of samples pending in the queues shards to be sent to the remote storage.", type: .gauge, labels: labels)
         let highest = MetricDescriptor(name: "prometheus_remote_storage_queue_highest_sent_timestamp_seconds", help: "Timestamp from a WAL sample, the highest timestamp successfully sent by this queue, in seconds since epoch.", type: .gauge, labels: labels)
         let shards = MetricDescriptor(name: "prometheus_remote_storage_shards", help: "The number of shards used for parallel sending to the remote storage.", type: .gauge, labels: labels)
+        let desiredShards = MetricDescriptor(name: "prometheus_remote_storage_shards_desired", help: "The number of shards that the queues shard calculation wants to run based on the rate of samples in vs. samples out.", type: .gauge, labels: labels)
+        let minShards = MetricDescriptor(name: "prometheus_remote_storage_shards_min", help: "The minimum number of shards that the queue is allowed to run.", type: .gauge, labels: labels)
+        let maxShards = MetricDescriptor(name: "prometheus_remote_storage_shards_max", help: "The maximum number of shards that the queue is allowed to run.", type: .gauge, labels: labels)
         for queue in queues.withLock({ $0 }) {
             let values = queue.metrics.snapshot
             let names = [queue.metrics.queueName, queue.metrics.url]
@@ -65,7 +71,10 @@ public final class RemoteWriteManager: Sendable {
             sink.add(dropped, Double(values.samplesDropped), labelValues: names)
             sink.add(pending, Double(values.samplesPending), labelValues: names)
             sink.add(highest, Double(values.highestSentTimestamp) / 1000, labelValues: names)
-            sink.add(shards, Double(queue.metrics.shards), labelValues: names)
+            sink.add(shards, Double(values.shards), labelValues: names)
+            sink.add(desiredShards, values.desiredShards, labelValues: names)
+            sink.add(minShards, Double(queue.metrics.minShards), labelValues: names)
+            sink.add(maxShards, Double(queue.metrics.maxShards), labelValues: names)
         }
     }
 }

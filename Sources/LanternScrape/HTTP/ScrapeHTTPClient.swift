@@ -7,6 +7,8 @@ import NIOSSL
 public struct ScrapeResponse: Sendable {
     public var status: Int
     public var contentType: String
+    /// The `Retry-After` header, for remote write's backoff.
+    public var retryAfter: String?
     public var body: [UInt8]
 }
 
@@ -145,6 +147,7 @@ private final class ResponseCollector: ChannelInboundHandler {
         case .head(let head):
             response.status = Int(head.status.code)
             response.contentType = head.headers.first(name: "Content-Type") ?? ""
+            response.retryAfter = head.headers.first(name: "Retry-After")
             gzipped = head.headers.first(name: "Content-Encoding")?.lowercased() == "gzip"
         case .body(var buffer):
             guard response.body.count + buffer.readableBytes <= ScrapeHTTPClient.bodyLimit else {

@@ -1,7 +1,6 @@
 import LanternRemote
 
-/// One `remote_write` entry, checked as Prometheus 2.42 checks it. `tls_config` is
-/// validated but `https` URLs are refused: Lantern sends over plain HTTP only.
+/// One `remote_write` entry, checked as Prometheus 2.42 checks it.
 enum RemoteWriteConfigParser {
     static func parse(_ value: YAMLValue) throws(ConfigError) -> RemoteWriteConfig {
         let fields = try value.mapping(allowed: [
@@ -17,7 +16,7 @@ enum RemoteWriteConfigParser {
         if let timeout = fields["remote_timeout"] { config.remoteTimeout = try ConfigParser.positive(timeout) }
         config.writeRelabelConfigs = try RelabelConfigParser.parseList(fields["write_relabel_configs"])
         config.authorization = try AuthorizationParser.header(basicAuth: fields["basic_auth"], authorization: fields["authorization"])
-        if let tls = fields["tls_config"] { try TLSConfigParser.validate(tls) }
+        if let tls = fields["tls_config"] { config.tls = try TLSConfigParser.parse(tls) }
         if let queue = fields["queue_config"] { config.queue = try queueConfig(queue) }
         if let metadata = fields["metadata_config"] {
             let metadataFields = try metadata.mapping(allowed: ["send", "send_interval", "max_samples_per_send"])
