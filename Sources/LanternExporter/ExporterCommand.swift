@@ -16,6 +16,7 @@ public enum ExporterCommand {
 
     /// Runs the exporter; returns the process exit status.
     public static func run(arguments: [String]) -> Int32 {
+        limitMallocArenas()
         let flagSet = ExporterFlags.flagSet()
         let parsed: ParsedFlags
         switch flagSet.parseCommandLine(arguments, version: { LanternVersion.printable(program: program) }) {
@@ -107,6 +108,17 @@ public enum ExporterCommand {
         return 0
     }
 
+    /// glibc gives each thread that allocates concurrently its own malloc arena (up to 8
+    /// per core), and memory freed in one arena is not reused by another: with the
+    /// collector runners, the event loop and the worker pool that kept ~1.7 MB more
+    /// resident after a few hundred scrapes than two shared arenas do. Must run before
+    /// those threads start.
+    private static func limitMallocArenas() {
+        #if canImport(Glibc)
+        _ = mallopt(mallocArenaMaximum, 2)
+        #endif
+    }
+
     /// Blocks until SIGTERM or SIGINT arrives; returns its name.
     private static func waitForTerminationSignal() -> String {
         let semaphore = DispatchSemaphore(value: 0)
@@ -127,6 +139,15 @@ public enum ExporterCommand {
         return received.name
     }
 }
+
+#if canImport(Glibc)
+/// `M_ARENA_MAX` of <malloc.h>, which the Glibc module does not include.
+private let mallocArenaMaximum: Int32 = -8
+
+/// glibc's `int mallopt(int param, int value)`, declared in <malloc.h> only.
+@_silgen_name("mallopt")
+private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
 
 /// The name of the signal that ended the wait; written once before the semaphore is signalled.
 private final class SignalBox: @unchecked Sendable {
