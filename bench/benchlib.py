@@ -75,30 +75,26 @@ def proc_mem(pid):
     return {"hwm_kb": parse_status_kb(text, "VmHWM"), "rss_kb": parse_status_kb(text, "VmRSS")}
 
 
+# How each kind of figure is printed in the tables.
+FORMATS = {
+    "ms": lambda v: f"{v:.3f}",
+    "s": lambda v: f"{v:.3f}",
+    "kb": lambda v: f"{v / 1024:.1f} MB",
+    "f2": lambda v: f"{v:.2f}",
+    "x": lambda v: f"{v:.2f}x",
+    "int": lambda v: f"{int(v)}",
+    "rps": lambda v: f"{v:.0f}",
+    "ir": lambda v: f"{v / 1e6:.2f} M",
+    "bytes": lambda v: f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1024:.1f} KiB",
+}
+
+
 def fmt(v, kind):
     if v is None:
         return "-"
     if isinstance(v, str):
         return v
-    if kind == "ms":
-        return f"{v:.3f}"
-    if kind == "s":
-        return f"{v:.3f}"
-    if kind == "kb":
-        return f"{v / 1024:.1f} MB"
-    if kind == "f2":
-        return f"{v:.2f}"
-    if kind == "x":
-        return f"{v:.2f}x"
-    if kind == "int":
-        return f"{int(v)}"
-    if kind == "rps":
-        return f"{v:.0f}"
-    if kind == "ir":
-        return f"{v / 1e6:.2f} M"
-    if kind == "bytes":
-        return f"{v / 1e6:.2f} MB" if v >= 1e6 else f"{v / 1024:.1f} KiB"
-    return str(v)
+    return FORMATS[kind](v) if kind in FORMATS else str(v)
 
 
 def table(header, rows):
