@@ -55,6 +55,7 @@ import Testing
               key_file: \(path("server.key"))
               client_auth_type: RequireAndVerifyClientCert
               client_ca_file: \(path("ca.pem"))
+              min_version: TLS13
 
             """.write(to: webConfig, atomically: true, encoding: .utf8)
         let exporterPort = ServerTestSupport.freePort()
@@ -71,6 +72,7 @@ import Testing
             ("wrong-ca", "ca_file: \(path("other-ca.pem")), \(clientCertificate)"),
             ("wrong-server-name", "ca_file: \(path("ca.pem")), \(clientCertificate), server_name: elsewhere.test"),
             ("no-client-certificate", "ca_file: \(path("ca.pem"))"),
+            ("tls12-only", "ca_file: \(path("ca.pem")), \(clientCertificate), max_version: TLS12"),
         ]
         let config = directory.appendingPathComponent("lantern.yml")
         try (["global:\n  scrape_interval: 1s\nscrape_configs:"] + jobs.map { job, tls in
@@ -105,7 +107,7 @@ import Testing
             #expect(byJob[job]?["health"] as? String == "up", "\(job): \(byJob[job]?["lastError"] ?? "")")
             #expect(byJob[job]?["scrapeUrl"] as? String == "https://127.0.0.1:\(exporterPort)/metrics")
         }
-        for job in ["wrong-ca", "wrong-server-name", "no-client-certificate"] {
+        for job in ["wrong-ca", "wrong-server-name", "no-client-certificate", "tls12-only"] {
             #expect(byJob[job]?["health"] as? String == "down", "\(job)")
         }
         let lastError = { (job: String) in byJob[job]?["lastError"] as? String ?? "" }
@@ -114,6 +116,8 @@ import Testing
         // TLS 1.3 rejects the missing certificate after the client's handshake: an alert, or a bare close.
         #expect(lastError("no-client-certificate").hasPrefix("TLS connection to 127.0.0.1:\(exporterPort) failed: "), "\(lastError("no-client-certificate"))")
         for job in ["verified", "by-server-name", "skip-verify"] { #expect(lastError(job) == "", "\(job)") }
+        // The exporter accepts TLS 1.3 only; a client capped at 1.2 finds no common version.
+        #expect(lastError("tls12-only").hasPrefix("TLS handshake with 127.0.0.1:\(exporterPort) failed: "), "\(lastError("tls12-only"))")
 
         // The samples arrive: up per job, and the exporter's own metrics through TLS.
         let up = ServerTestSupport.waitFor(seconds: 15) { () -> [String: String]? in
@@ -124,6 +128,7 @@ import Testing
         }
         #expect(up == [
             "verified": "1", "by-server-name": "1", "skip-verify": "1", "wrong-ca": "0", "wrong-server-name": "0", "no-client-certificate": "0",
+            "tls12-only": "0",
         ])
         let load = ServerTestSupport.vector(port: serverPort, "node_load1{job=\"verified\"}")
         #expect(load?.count == 1)
