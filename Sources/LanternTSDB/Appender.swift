@@ -35,14 +35,17 @@ public final class Appender {
                 state.stats.count(AppendError.outOfBounds)
                 throw AppendError.outOfBounds
             }
-            let reference = state.head.getOrCreate(labels).reference
-            // Logged at once, so any appender's samples for it replay after the series.
+            // Logged at once, so any appender's samples for it replay after the series; and
+            // logged before the head knows the series, so a failed write (a full disk) leaves
+            // no series whose record is missing from the WAL.
+            let reference = state.head.nextReference
             do {
                 try state.wal?.log([WALRecord.series([(reference, labels)]).encoded()])
             } catch {
                 state.stats.walWriteFailures += 1
                 throw error
             }
+            _ = state.head.getOrCreate(labels, reference: reference)
             return (reference, true)
         }
         if isNew {

@@ -46,19 +46,28 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = directory.appendingPathComponent("data").path
         let port = ServerTestSupport.freePort()
-        var server = try Self.start(directory, data: data, port: port, log: "first.log")
-        let ready = ServerTestSupport.waitFor(seconds: 40) { () -> Bool? in
-            Self.blockDirectories(data).count >= 2 && (Self.count(port: port, "count_over_time(up[1h])") ?? 0) >= 8 ? true : nil
+        // Run, stop; again if the stop fell just after a WAL cut (2 s blocks cut it every
+        // few seconds), which leaves the newest segment without records to tear.
+        let wal = data + "/wal"
+        var newestWithRecords: String?
+        for attempt in 1...3 where newestWithRecords == nil {
+            let runStart = Date().timeIntervalSince1970
+            let first = try Self.start(directory, data: data, port: port, log: "run\(attempt).log")
+            // Blocks on disk, and this run has scraped a few times (so its WAL holds records).
+            let ready = ServerTestSupport.waitFor(seconds: 40) { () -> Bool? in
+                Self.blockDirectories(data).count >= 2 && (Self.count(port: port, "count_over_time(up[1h])") ?? 0) >= 8
+                    && (Self.count(port: port, "timestamp(up)") ?? 0) > runStart + 2 ? true : nil
+            }
+            ServerTestSupport.stop(first)
+            try #require(ready == true, "no two blocks were cut")
+            let sizes = try FileManager.default.contentsOfDirectory(atPath: wal).filter { $0.allSatisfy(\.isNumber) }.sorted().map { name in
+                (name, (try FileManager.default.attributesOfItem(atPath: wal + "/" + name)[.size] as? NSNumber)?.intValue ?? 0)
+            }
+            newestWithRecords = sizes.last { $0.1 > 64 }?.0
         }
-        ServerTestSupport.stop(server)
-        try #require(ready == true, "no two blocks were cut")
+        let segment = try #require(newestWithRecords, "no WAL segment with records after three runs")
 
         // Tear the last record of the newest non-empty WAL segment, flip a byte in the oldest block's first chunk.
-        let wal = data + "/wal"
-        let sizes = try FileManager.default.contentsOfDirectory(atPath: wal).filter { $0.allSatisfy(\.isNumber) }.sorted().map { name in
-            (name, (try FileManager.default.attributesOfItem(atPath: wal + "/" + name)[.size] as? NSNumber)?.intValue ?? 0)
-        }
-        let segment = try #require(sizes.last { $0.1 > 64 }?.0, "no WAL segment with records: \(sizes)")
         let segmentHandle = try #require(FileHandle(forUpdatingAtPath: wal + "/" + segment))
         let segmentSize = try segmentHandle.seekToEnd()
         try segmentHandle.truncate(atOffset: segmentSize - 5)
@@ -69,7 +78,7 @@ import Testing
         chunkBytes[40] ^= 0x01
         try chunkBytes.write(to: URL(fileURLWithPath: chunkPath))
 
-        server = try Self.start(directory, data: data, port: port, log: "second.log")
+        let server = try Self.start(directory, data: data, port: port, log: "second.log")
         defer { ServerTestSupport.stop(server) }
         let corruptions = ServerTestSupport.waitFor(seconds: 20) { Self.selfMetric(port: port, "prometheus_tsdb_wal_corruptions_total") }
         #expect(corruptions == 1)
