@@ -129,7 +129,7 @@ import Testing
             (#"up{__name__="x"}"#, #"1:1: parse error: metric name must not be set twice: "up" or "x""#),
             ("foo * on(a) group_left(a) bar", #"1:5: parse error: label "a" must not occur in ON and GROUP clause at once"#),
             ("foo and on(a) group_left bar", #"1:1: parse error: no grouping allowed for "and" operation"#),
-            ("foo offset 1m offset 2m", "1:15: parse error: offset may not be set multiple times"),
+            ("foo offset 1m offset 2m", "1:1: parse error: offset may not be set multiple times"),
             ("1 offset 1m", "1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"),
         ]
         for (query, expected) in cases {

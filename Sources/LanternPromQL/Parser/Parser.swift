@@ -403,7 +403,7 @@ public struct Parser {
                 switch nameToken.kind {
                 case .identifier, .string: advance()
                 case .endOfInput: throw error("unexpected end of input inside braces", nameToken.range)
-                default: throw unexpected(nameToken, context: "in label matching, expected label")
+                default: throw unexpected(nameToken, context: "in label matching, expected identifier or \"}\"")
                 }
                 if nameToken.kind == .string, current.kind == .comma || current.kind == .rightBrace {
                     // `{"metric.name"}`: a lone quoted string names the metric.
@@ -501,23 +501,23 @@ public struct Parser {
             negative = op == .subtract
             advance()
         }
-        var offset = try parseDuration(context: "in offset")
+        var offset = try parseDuration(context: "in offset, expected duration")
         if negative { offset = -offset }
         let position = expr.position.merged(with: tokens[index - 1].range)
         let misplaced = "offset modifier must be preceded by an instant vector selector or range vector selector or a subquery"
         switch expr {
         case .vectorSelector(var selector):
-            if selector.offset != 0 { throw error("offset may not be set multiple times", keyword.range) }
+            if selector.offset != 0 { throw error("offset may not be set multiple times", expr.position) }
             selector.offset = offset
             selector.position = position
             return .vectorSelector(selector)
         case .matrixSelector(var matrix):
-            if matrix.selector.offset != 0 { throw error("offset may not be set multiple times", keyword.range) }
+            if matrix.selector.offset != 0 { throw error("offset may not be set multiple times", expr.position) }
             matrix.selector.offset = offset
             matrix.position = position
             return .matrixSelector(matrix)
         case .subquery(var subquery):
-            if subquery.offset != 0 { throw error("offset may not be set multiple times", keyword.range) }
+            if subquery.offset != 0 { throw error("offset may not be set multiple times", expr.position) }
             subquery.offset = offset
             subquery.position = position
             return .subquery(subquery)
@@ -557,15 +557,15 @@ public struct Parser {
         let position = expr.position.merged(with: tokens[index - 1].range)
         switch expr {
         case .vectorSelector(var selector):
-            if selector.at != nil { throw error("@ <timestamp> may not be set multiple times", atToken.range) }
+            if selector.at != nil { throw error("@ <timestamp> may not be set multiple times", expr.position) }
             selector.at = modifier
             return .vectorSelector(selector)
         case .matrixSelector(var matrix):
-            if matrix.selector.at != nil { throw error("@ <timestamp> may not be set multiple times", atToken.range) }
+            if matrix.selector.at != nil { throw error("@ <timestamp> may not be set multiple times", expr.position) }
             matrix.selector.at = modifier
             return .matrixSelector(matrix)
         case .subquery(var subquery):
-            if subquery.at != nil { throw error("@ <timestamp> may not be set multiple times", atToken.range) }
+            if subquery.at != nil { throw error("@ <timestamp> may not be set multiple times", expr.position) }
             subquery.at = modifier
             return .subquery(subquery)
         default:

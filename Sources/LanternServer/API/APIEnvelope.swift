@@ -29,9 +29,10 @@ enum APIEnvelope {
         return .json("{\"status\":\"error\",\"errorType\":\"\(type.rawValue)\",\"error\":\(PrometheusJSON.string(message))}", status: status)
     }
 
+    /// A query's error; a parse error names the `query` parameter, as Prometheus' invalidParamError does.
     static func error(_ error: QueryError) -> APIResponse {
         switch error {
-        case .parse(let message): return self.error(.badData, message)
+        case .parse(let message): return self.error(.badData, "invalid parameter \"query\": \(message)")
         case .execution, .tooManySamples: return self.error(.execution, error.description)
         case .timeout: return self.error(.timeout, error.description)
         case .cancelled: return self.error(.canceled, error.description)
