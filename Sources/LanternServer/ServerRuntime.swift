@@ -56,10 +56,10 @@ public final class ServerRuntime: Sendable {
         logger.info("Loading configuration file", metadata: ["filename": "\(configPath)"])
         do {
             let loaded = try ConfigLoader.load(path: configPath, explicitlySet: true)
-            config.withLock { $0 = loaded }
-            await manager.apply(loaded.scrapeConfigs)
             // First: a bad rule file fails the reload before anything else changed.
             try await ruleServices.apply(loaded, configPath: configPath)
+            config.withLock { $0 = loaded }
+            await manager.apply(loaded.scrapeConfigs)
             try await remoteWrite.apply(loaded.remoteWrite, externalLabels: loaded.global.externalLabels)
             reload.withLock { $0 = (true, WallClock.nowMilliseconds()) }
             logger.info("Completed loading of configuration file", metadata: ["filename": "\(configPath)"])
