@@ -111,13 +111,15 @@ import Testing
             #expect(byJob[job]?["health"] as? String == "down", "\(job)")
         }
         let lastError = { (job: String) in byJob[job]?["lastError"] as? String ?? "" }
-        #expect(lastError("wrong-ca") == "TLS handshake with 127.0.0.1:\(exporterPort) failed: CERTIFICATE_VERIFY_FAILED")
-        #expect(lastError("wrong-server-name") == "TLS certificate is valid for exporter.test, not elsewhere.test (server_name)")
+        // Worded as Go's http.Client: the request, then what failed.
+        let get = "Get \"https://127.0.0.1:\(exporterPort)/metrics\": "
+        #expect(lastError("wrong-ca") == get + "TLS handshake with 127.0.0.1:\(exporterPort) failed: CERTIFICATE_VERIFY_FAILED")
+        #expect(lastError("wrong-server-name") == get + "TLS certificate is valid for exporter.test, not elsewhere.test (server_name)")
         // TLS 1.3 rejects the missing certificate after the client's handshake: an alert, or a bare close.
-        #expect(lastError("no-client-certificate").hasPrefix("TLS connection to 127.0.0.1:\(exporterPort) failed: "), "\(lastError("no-client-certificate"))")
+        #expect(lastError("no-client-certificate").hasPrefix(get + "TLS connection to 127.0.0.1:\(exporterPort) failed: "), "\(lastError("no-client-certificate"))")
         for job in ["verified", "by-server-name", "skip-verify"] { #expect(lastError(job) == "", "\(job)") }
         // The exporter accepts TLS 1.3 only; a client capped at 1.2 finds no common version.
-        #expect(lastError("tls12-only").hasPrefix("TLS handshake with 127.0.0.1:\(exporterPort) failed: "), "\(lastError("tls12-only"))")
+        #expect(lastError("tls12-only").hasPrefix(get + "TLS handshake with 127.0.0.1:\(exporterPort) failed: "), "\(lastError("tls12-only"))")
 
         // The samples arrive: up per job, and the exporter's own metrics through TLS.
         let up = ServerTestSupport.waitFor(seconds: 15) { () -> [String: String]? in

@@ -30,7 +30,7 @@ import Testing
             """.write(to: served.appendingPathComponent("metrics"), atomically: true, encoding: .utf8)
         try (1...5).map { "lantern_limited{n=\"\($0)\"} \($0)" }.joined(separator: "\n").appending("\n")
             .write(to: served.appendingPathComponent("limited"), atomically: true, encoding: .utf8)
-        let targetPort = ServerTestSupport.freePort()
+        let targetPort = ServerTestSupport.freePort(), refusedPort = ServerTestSupport.freePort()
         let target = try ServerTestSupport.start("/usr/bin/python3", ["-m", "http.server", "\(targetPort)", "--bind", "127.0.0.1", "--directory", served.path],
                                                  log: directory.appendingPathComponent("target.log"))
         defer { ServerTestSupport.stop(target) }
@@ -50,6 +50,11 @@ import Testing
               - job_name: plain
                 honor_timestamps: false
                 static_configs: [{targets: ['127.0.0.1:\(targetPort)']}]
+              - job_name: missing
+                metrics_path: /nosuch
+                static_configs: [{targets: ['127.0.0.1:\(targetPort)']}]
+              - job_name: refused
+                static_configs: [{targets: ['127.0.0.1:\(refusedPort)']}]
 
             """.write(to: config, atomically: true, encoding: .utf8)
         let common = ["--config.file=\(config.path)", "--query.max-samples=20"]
@@ -64,8 +69,8 @@ import Testing
         defer { ServerTestSupport.stop(prometheus) }
 
         for port in [serverPort, prometheusPort] {
-            let scraped = ServerTestSupport.waitFor(seconds: 30) { ServerTestSupport.vector(port: port, "up")?.count == 3 ? true : nil }
-            try #require(scraped == true, "port \(port): not all three jobs scraped")
+            let scraped = ServerTestSupport.waitFor(seconds: 30) { ServerTestSupport.vector(port: port, "up")?.count == 5 ? true : nil }
+            try #require(scraped == true, "port \(port): not all five jobs scraped")
         }
         Thread.sleep(forTimeInterval: 2)
         for port in [serverPort, prometheusPort] {
@@ -76,6 +81,12 @@ import Testing
             let targets = (ServerTestSupport.json(port: port, "/api/v1/targets")?["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] ?? []
             let limited = targets.first { ($0["labels"] as? [String: String])?["job"] == "limited" }
             #expect(limited?["lastError"] as? String == "sample limit exceeded", "\(who)")
+            // A failed request is worded as Go's http.Client words it: users and tools match on it.
+            let lastError = { (job: String) in targets.first { ($0["labels"] as? [String: String])?["job"] == job }?["lastError"] as? String }
+            // Go prints the reason the server sent ("File not found" from Python); Lantern the
+            // standard one for the code, as SwiftNIO keeps no other (docs/compatibility.md).
+            #expect(lastError("missing") == "server returned HTTP status 404 " + (who == "lantern" ? "Not Found" : "File not found"), "\(who)")
+            #expect(lastError("refused") == "Get \"http://127.0.0.1:\(refusedPort)/metrics\": dial tcp 127.0.0.1:\(refusedPort): connect: connection refused", "\(who)")
             // honor_labels: the target's job and instance win; otherwise they become exported_*.
             let withJob = Set((ServerTestSupport.vector(port: port, "lantern_with_job") ?? []).compactMap { $0["metric"] as? [String: String] })
             #expect(withJob == [
@@ -108,7 +119,7 @@ import Testing
         let theirPost = try Self.request(port: prometheusPort, "/api/v1/query_range", form: form)
         #expect(posted.status == 200 && theirPost.status == 200)
         let results = { (body: [String: Any]) in ((body["data"] as? [String: Any])?["result"] as? [Any])?.count }
-        #expect(results(posted.body) == 3 && results(posted.body) == results(theirPost.body))
+        #expect(results(posted.body) == 5 && results(posted.body) == results(theirPost.body))
     }
 
     /// No `--config.file` and no prometheus.yml in the working directory: localhost:9100

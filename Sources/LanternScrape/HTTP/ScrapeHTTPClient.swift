@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -6,6 +7,8 @@ import NIOSSL
 /// An HTTP answer, body already gunzipped.
 public struct ScrapeResponse: Sendable {
     public var status: Int
+    /// The status line's reason as the server sent it (Prometheus shows it in errors).
+    public var reasonPhrase = ""
     public var contentType: String
     /// The `Retry-After` header, for remote write's backoff.
     public var retryAfter: String?
@@ -128,7 +131,28 @@ public struct ScrapeHTTPClient: Sendable {
             throw ScrapeHTTPError(description: "TLS handshake with \(request.host):\(request.port) failed: \(ClientTLS.reason(error))")
         } catch let error as BoringSSLError {
             throw ScrapeHTTPError(description: "TLS connection to \(request.host):\(request.port) failed: \(ClientTLS.reason(error))")
+        } catch let error as NIOConnectionError {
+            throw ScrapeHTTPError(description: Self.dialFailure(error, host: request.host, port: request.port))
         }
+    }
+
+    /// A failed connect in Go's net package wording (`dial tcp 127.0.0.1:9: connect: connection
+    /// refused`), which Prometheus users know from its targets page.
+    static func dialFailure(_ error: NIOConnectionError, host: String, port: Int) -> String {
+        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        guard let failure = error.connectionErrors.first else { return "dial tcp: lookup \(host): no such host" }
+        let text: String
+        switch failure.error {
+        case let io as IOError:
+            // glibc's strerror with Go's lower-case first letter ("connection refused").
+            let message = String(cString: strerror(io.errnoCode))
+            text = message.prefix(1).lowercased() + message.dropFirst()
+        case ChannelError.connectTimeout:
+            text = "i/o timeout"
+        default:
+            text = "\(failure.error)"
+        }
+        return "dial tcp \(address): connect: \(text)"
     }
 }
 
@@ -146,6 +170,7 @@ private final class ResponseCollector: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             response.status = Int(head.status.code)
+            response.reasonPhrase = head.status.reasonPhrase
             response.contentType = head.headers.first(name: "Content-Type") ?? ""
             response.retryAfter = head.headers.first(name: "Retry-After")
             gzipped = head.headers.first(name: "Content-Encoding")?.lowercased() == "gzip"

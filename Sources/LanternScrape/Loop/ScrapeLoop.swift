@@ -76,10 +76,11 @@ public final class ScrapeLoop: Sendable {
                 body = response.body
                 format = response.contentType.hasPrefix("application/openmetrics-text") ? .openMetrics : .prometheusText
             } else {
-                failure = "server returned HTTP status \(response.status)"
+                failure = "server returned HTTP status \(response.status) \(response.reasonPhrase)"
             }
         } catch {
-            failure = "\(error)"
+            // As Go's http.Client words it: the request, then what failed.
+            failure = "Get \"\(target.url)\": \(error)"
         }
         let duration = WallClock.monotonicSeconds() - started
 
