@@ -132,20 +132,22 @@ let package = Package(
         .testTarget(name: "LanternWebTests", dependencies: ["LanternWeb"]),
         // Against a real systemd (../shared/tools/systemd-sandbox, root) and private buses.
         .testTarget(name: "LanternSystemdTests", dependencies: [
-            "LanternSystemd", "LanternCollectors", "LanternMetrics", "LanternFlags", .product(name: "Logging", package: "swift-log"),
+            "LanternSystemd", "LanternCollectors", "LanternMetrics", "LanternFlags", "LanternTestSupport", .product(name: "Logging", package: "swift-log"),
             // GrafanaDashboardTests runs both binaries against the sandboxed systemd.
             "lantern-exporter", "lantern-server",
         ]),
-        .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics"]),
+        // Binaries, processes, ports and API helpers the integration tests share.
+        .target(name: "LanternTestSupport", path: "Tests/LanternTestSupport"),
+        .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics", "LanternTestSupport"]),
         .testTarget(name: "LanternPromQLTests", dependencies: ["LanternPromQL", "LanternSupport"]),
         // Writes to a TSDB until killed: the crash-safety test's kill -9 subject.
         .executableTarget(name: "lantern-tsdb-crashwriter", dependencies: ["LanternTSDB", "LanternPromQL"], path: "Tests/LanternTSDBCrashWriter"),
         .testTarget(name: "LanternServerTests", dependencies: [
-            "LanternServer", "LanternScrape", "LanternPromQL", "lantern-server", "lantern-exporter",
+            "LanternServer", "LanternScrape", "LanternPromQL", "LanternTestSupport", "lantern-server", "lantern-exporter",
         ]),
         .testTarget(name: "LanternRulesTests", dependencies: ["LanternRules", "LanternTSDB", "LanternPromQL"]),
         .testTarget(name: "LanternRemoteTests", dependencies: [
-            "LanternRemote", "LanternTSDB", "LanternPromQL", "LanternScrape", "lantern-server", "lantern-exporter",
+            "LanternRemote", "LanternTSDB", "LanternPromQL", "LanternScrape", "LanternTestSupport", "lantern-server", "lantern-exporter",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

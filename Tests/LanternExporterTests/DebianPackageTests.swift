@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// The three Debian packages, built from this checkout by packaging/build-debs (release,
@@ -10,9 +11,9 @@ import Testing
 @Suite("Debian packages")
 struct DebianPackageTests {
     @Test func buildTwiceIdenticallyThenInstallUpgradeAndPurge() throws {
-        let root = TestPaths.packageRoot
-        let first = try TestPaths.temporaryDirectory("debs")
-        let second = try TestPaths.temporaryDirectory("debs-again")
+        let root = TestSupport.packageRoot
+        let first = try TestSupport.temporaryDirectory("debs")
+        let second = try TestSupport.temporaryDirectory("debs-again")
         defer {
             try? FileManager.default.removeItem(at: first)
             try? FileManager.default.removeItem(at: second)

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// The real binary, on node_exporter's fixture tree, over real HTTP.
@@ -112,7 +113,7 @@ struct ExporterEndToEndTests {
     /// A procfs whose `loadavg` is a FIFO nobody writes: reading it blocks forever,
     /// like a file on a hung mount.
     private func procfsWithHungLoadavg() throws -> URL {
-        let directory = try TestPaths.temporaryDirectory("hung-proc")
+        let directory = try TestSupport.temporaryDirectory("hung-proc")
         let fixtures = TestPaths.nodeExporterFixtures.appendingPathComponent("proc")
         for file in ["stat", "meminfo"] {
             try FileManager.default.copyItem(at: fixtures.appendingPathComponent(file), to: directory.appendingPathComponent(file))
@@ -189,7 +190,7 @@ struct ExporterEndToEndTests {
 @Suite("lantern-exporter flags")
 struct ExporterFlagTests {
     private func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try RunningProcess.run(TestPaths.exporterBinary.path, arguments)
+        try TestSupport.run(TestPaths.exporterBinary.path, arguments)
     }
 
     @Test func unknownFlagExitsWithOneClearLine() throws {
@@ -265,6 +266,6 @@ final class ThreadResult<T>: @unchecked Sendable {
 
 /// Inflates a gzip body with Debian's gzip.
 func gunzip(_ data: Data) throws -> String {
-    let result = try RunningProcess.run("/bin/gzip", ["-dc"], input: data)
+    let result = try TestSupport.run("/bin/gzip", ["-dc"], input: data)
     return result.output
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LanternMetrics
+import LanternTestSupport
 import Testing
 
 /// Debian's node_exporter (1.5.0, package prometheus-node-exporter) and lantern-exporter on
@@ -84,18 +85,18 @@ struct LiveParityTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: nodeExporter), "needs prometheus-node-exporter (scripts/install-deps)"))
     func lanternMatchesDebianNodeExporter() throws {
-        let theirs = try Self.collectors(help: RunningProcess.run(Self.nodeExporter, ["--help"]).output)
-        let ours = try Self.collectors(help: RunningProcess.run(TestPaths.exporterBinary.path, ["--help"]).output)
+        let theirs = try Self.collectors(help: TestSupport.run(Self.nodeExporter, ["--help"]).output)
+        let ours = try Self.collectors(help: TestSupport.run(TestPaths.exporterBinary.path, ["--help"]).output)
         let compared = theirs.filter { $0.value && ours[$0.key] != nil }.keys.sorted()
         #expect(compared.count > 30, "1.5.0 defaults: \(theirs.filter(\.value).keys.sorted()), Lantern: \(ours.keys.sorted())")
 
         // Same collectors and the same (empty) textfile directory in both.
-        let textfiles = try TestPaths.temporaryDirectory("live-parity")
+        let textfiles = try TestSupport.temporaryDirectory("live-parity")
         defer { try? FileManager.default.removeItem(at: textfiles) }
         let arguments = ["--collector.disable-defaults", "--collector.textfile.directory=\(textfiles.path)"]
             + compared.map { "--collector.\($0)" } + Self.sharedFlags
 
-        let port = freePort()
+        let port = TestSupport.freePort()
         let nodeExporter = try RunningProcess(URL(fileURLWithPath: Self.nodeExporter),
                                               arguments + ["--web.listen-address=127.0.0.1:\(port)"])
         defer { nodeExporter.terminate() }

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// node_exporter's own end-to-end test, run against lantern-exporter: the exact argv of
@@ -38,7 +39,7 @@ struct NodeExporterE2ETests {
 
     /// Flag names the binary declares, read from its `--help`.
     private func declaredFlags() throws -> Set<String> {
-        let help = try RunningProcess.run(TestPaths.exporterBinary.path, ["--help"]).output
+        let help = try TestSupport.run(TestPaths.exporterBinary.path, ["--help"]).output
         let names = help.split(separator: "\n").compactMap { line -> String? in
             guard let range = line.range(of: "--") else { return nil }
             var name = line[range.upperBound...].prefix { !$0.isWhitespace && $0 != "=" }
@@ -49,7 +50,7 @@ struct NodeExporterE2ETests {
     }
 
     @Test func outputMatchesNodeExporterE2E() throws {
-        let workspace = try TestPaths.temporaryDirectory("e2e")
+        let workspace = try TestSupport.temporaryDirectory("e2e")
         defer { try? FileManager.default.removeItem(at: workspace) }
         try FileManager.default.createDirectory(at: workspace.appendingPathComponent("collector"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
@@ -72,8 +73,8 @@ struct NodeExporterE2ETests {
 
         let expectedFile = TestPaths.nodeExporterFixtures.appendingPathComponent("e2e-output.txt")
         let expected = try String(contentsOf: expectedFile, encoding: .utf8)
-        let diff = try RunningProcess.run(
-            TestPaths.shared.appendingPathComponent("tools/expo-diff").path,
+        let diff = try TestSupport.run(
+            TestSupport.shared.appendingPathComponent("tools/expo-diff").path,
             [expectedFile.path, generatedFile.path, "--ignore", Self.leftOutNames, "--show", "40"])
         let score = diff.output.split(separator: "\n").last.map(String.init) ?? ""
         print("node_exporter e2e: \(score)")

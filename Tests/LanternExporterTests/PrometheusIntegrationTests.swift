@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// Debian's real Prometheus 2.42 and promtool against the real exporter.
@@ -9,7 +10,7 @@ struct PrometheusIntegrationTests {
 
     /// Lint findings promtool reports, as a set of lines.
     private func lintFindings(_ exposition: String) throws -> (status: Int32, findings: Set<String>) {
-        let result = try RunningProcess.run(Self.promtool, ["check", "metrics"], input: Data(exposition.utf8))
+        let result = try TestSupport.run(Self.promtool, ["check", "metrics"], input: Data(exposition.utf8))
         return (result.status, Set(result.output.split(separator: "\n").map(String.init)))
     }
 
@@ -26,7 +27,7 @@ struct PrometheusIntegrationTests {
 
     @Test func prometheusScrapesTheExporter() throws {
         let exporter = try Exporter.onFixtures(ExporterEndToEndTests.fixtureCollectorFlags)
-        let directory = try TestPaths.temporaryDirectory("prometheus")
+        let directory = try TestSupport.temporaryDirectory("prometheus")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("prometheus.yml")
         try """
@@ -38,7 +39,7 @@ struct PrometheusIntegrationTests {
             static_configs:
               - targets: ['127.0.0.1:\(exporter.port)']
         """.write(to: config, atomically: true, encoding: .utf8)
-        let port = freePort()
+        let port = TestSupport.freePort()
         let prometheus = try RunningProcess(URL(fileURLWithPath: Self.prometheus), [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
             "--web.listen-address=127.0.0.1:\(port)",

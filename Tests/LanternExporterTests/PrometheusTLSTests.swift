@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// Debian's real Prometheus 2.42 scraping the exporter over HTTPS with basic auth.
@@ -29,7 +30,7 @@ struct PrometheusTLSTests {
             static_configs:
               - targets: ['127.0.0.1:\(exporter.port)']
         """)
-        let port = freePort()
+        let port = TestSupport.freePort()
         let prometheus = try RunningProcess(URL(fileURLWithPath: PrometheusIntegrationTests.prometheus), [
             "--config.file=\(prometheusConfig)", "--storage.tsdb.path=\(fixtures.path)/data",
             "--web.listen-address=127.0.0.1:\(port)",

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// `--web.config.file` on the real binary, with real certificates made by openssl.

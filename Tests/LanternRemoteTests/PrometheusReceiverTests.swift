@@ -1,18 +1,19 @@
 import Foundation
-import Testing
 @testable import LanternRemote
+import LanternTestSupport
+import Testing
 
 /// lantern-server as the receiver of a real Prometheus 2.42's remote write, and its
 /// answers to bad requests over HTTP.
 struct PrometheusReceiverTests {
     @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)))
     func prometheusSamplesAreQueryableInLantern() throws {
-        let directory = try RemoteTestSupport.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let lanternPort = RemoteTestSupport.port(), prometheusPort = RemoteTestSupport.port()
+        let lanternPort = TestSupport.freePort(), prometheusPort = TestSupport.freePort()
         let lantern = try RemoteTestSupport.startLantern(
             directory: directory, name: "lantern", port: lanternPort, config: "scrape_configs: []\n", flags: ["--web.enable-remote-write-receiver"])
-        defer { RemoteTestSupport.stop(lantern) }
+        defer { TestSupport.stop(lantern) }
         try FileManager.default.createDirectory(atPath: directory + "/prometheus", withIntermediateDirectories: true)
         let prometheus = try RemoteTestSupport.startPrometheus(port: prometheusPort, directory: directory + "/prometheus", config: """
             global:
@@ -25,10 +26,10 @@ struct PrometheusReceiverTests {
                 queue_config: {batch_send_deadline: 500ms}
 
             """)
-        defer { RemoteTestSupport.stop(prometheus) }
+        defer { TestSupport.stop(prometheus) }
 
         let query = "scrape_samples_scraped{job=\"prom\"}[2m]"
-        let arrived = RemoteTestSupport.waitFor(seconds: 40) { () -> Bool? in
+        let arrived = TestSupport.waitFor(seconds: 40) { () -> Bool? in
             (RemoteTestSupport.samples(port: lanternPort, query: query, at: Date().timeIntervalSince1970)?.values.first?.count ?? 0) >= 8 ? true : nil
         }
         #expect(arrived == true, "no samples arrived; see \(directory)/lantern.log")
@@ -50,13 +51,13 @@ struct PrometheusReceiverTests {
     /// nothing of it stored (a good series ahead of the bad one included), and the server
     /// still answering and storing good requests afterwards.
     @Test func badRequestsOverHTTP() throws {
-        let directory = try RemoteTestSupport.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         func startServer(port: Int, receiver: Bool) throws -> Process {
             let process = try RemoteTestSupport.startLantern(
                 directory: directory, name: "lantern-\(port)", port: port, config: "scrape_configs: []\n",
                 flags: receiver ? ["--web.enable-remote-write-receiver"] : [])
-            _ = RemoteTestSupport.waitFor(seconds: 20) { RemoteTestSupport.ready(port: port) ? true : nil }
+            _ = TestSupport.waitFor(seconds: 20) { RemoteTestSupport.ready(port: port) ? true : nil }
             return process
         }
         /// Status and body of a POST of `body` to /api/v1/write.
@@ -64,7 +65,7 @@ struct PrometheusReceiverTests {
             let file = directory + "/body-\(UUID().uuidString)"
             try body.write(to: URL(fileURLWithPath: file))
             defer { try? FileManager.default.removeItem(atPath: file) }
-            let output = try RemoteTestSupport.run("/usr/bin/curl", [
+            let output = try TestSupport.run("/usr/bin/curl", [
                 "-s", "-w", "\n%{http_code}", "--max-time", "60", "-H", "Content-Encoding: snappy", "-H", "Content-Type: application/x-protobuf",
                 "--data-binary", "@" + file, "http://127.0.0.1:\(port)/api/v1/write",
             ]).output
@@ -73,14 +74,14 @@ struct PrometheusReceiverTests {
         }
         let good = [(labels: [("__name__", "receiver_good"), ("job", "a")], samples: [(Int64(1_000), 1.0)])]
 
-        let disabledPort = RemoteTestSupport.port()
+        let disabledPort = TestSupport.freePort()
         let disabled = try startServer(port: disabledPort, receiver: false)
-        defer { RemoteTestSupport.stop(disabled) }
+        defer { TestSupport.stop(disabled) }
         #expect(try post(disabledPort, Data(try ReceiverTests.body(good))).status == "404")
 
-        let port = RemoteTestSupport.port()
+        let port = TestSupport.freePort()
         let server = try startServer(port: port, receiver: true)
-        defer { RemoteTestSupport.stop(server) }
+        defer { TestSupport.stop(server) }
         let bad: [(name: String, body: Data, status: String, message: String)] = [
             ("garbage", Data("garbage".utf8), "400", "snappy: corrupt input"),
             ("bad snappy", Data(Snappy.compress(Array(repeating: 7, count: 100)).dropLast(3)), "400", "snappy: corrupt input"),

@@ -1,22 +1,23 @@
 import Foundation
 import LanternPromQL
+@testable import LanternRemote
 import LanternScrape
 import LanternTSDB
+import LanternTestSupport
 import Logging
 import Testing
-@testable import LanternRemote
 
 /// The sender against a real Prometheus 2.42 receiver: what Lantern's WAL holds arrives
 /// unchanged, and an outage of the receiver (with a sender restart in it) loses nothing.
 struct PrometheusSenderTests {
     @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(3)))
     func samplesArriveAndSurviveAnOutage() async throws {
-        let directory = try RemoteTestSupport.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/prometheus", withIntermediateDirectories: true)
-        let port = RemoteTestSupport.port()
+        let port = TestSupport.freePort()
         var prometheus = try RemoteTestSupport.startPrometheus(port: port, directory: directory + "/prometheus")
-        defer { RemoteTestSupport.stop(prometheus) }
+        defer { TestSupport.stop(prometheus) }
 
         let database = try TSDB(directory: directory + "/lantern")
         defer { try? database.close() }
@@ -34,7 +35,7 @@ struct PrometheusSenderTests {
         /// Waits until Prometheus holds `count` samples per series, then checks every one.
         func expectArrived(_ count: Int) async throws {
             let query = "{job=\"lantern\",cluster=\"test\"}[15m]"
-            let arrived = await RemoteTestSupport.waitFor(seconds: 30) { () -> [String: [(Int64, Double)]]? in
+            let arrived = await TestSupport.waitFor(seconds: 30) { () -> [String: [(Int64, Double)]]? in
                 guard let result = RemoteTestSupport.samples(port: port, query: query, at: Date().timeIntervalSince1970),
                       result.count == 2, result.values.allSatisfy({ $0.count >= count }) else { return nil }
                 return result
@@ -55,7 +56,7 @@ struct PrometheusSenderTests {
         #expect(queue.metrics.snapshot.samplesSent == 120)
 
         // Receiver down: more samples arrive in Lantern, the sender restarts in between.
-        RemoteTestSupport.stop(prometheus)
+        TestSupport.stop(prometheus)
         try RemoteTestSupport.append(database, series: series, start: start + 60_000, count: 60)
         try await Task.sleep(nanoseconds: 1_500_000_000)
         await queue.stop()

@@ -1,9 +1,10 @@
 import Foundation
 import LanternMetrics
 import LanternPromQL
-import LanternTSDB
-import Testing
 @testable import LanternRemote
+import LanternTSDB
+import LanternTestSupport
+import Testing
 
 /// The receiver's answers to good and bad requests, straight against a TSDB: a refused
 /// request stores nothing.
@@ -30,7 +31,7 @@ struct ReceiverTests {
     }
 
     @Test func storesGoodRequestsAndRefusesBadOnes() throws {
-        let directory = try RemoteTestSupport.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try TSDB(directory: directory)
         defer { try? database.close() }

@@ -1,6 +1,7 @@
 import Foundation
 import LanternPromQL
 import LanternTSDB
+import LanternTestSupport
 import Logging
 import NIOPosix
 @testable import LanternRemote
@@ -8,71 +9,16 @@ import NIOPosix
 /// Processes, ports and HTTP for the remote write tests: a real Prometheus, the built
 /// lantern-server (next to the test bundle) and a scripted stub receiver.
 enum RemoteTestSupport {
-    static let productsDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     static let prometheus = "/usr/bin/prometheus"
-
-    static func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "lantern-remote-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    /// A random high port nothing answers on now (curl's exit 7: connection refused).
-    static func port() -> Int {
-        for _ in 0..<100 {
-            let candidate = Int.random(in: 20_000...40_000)
-            if (try? run("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(candidate)/"]))?.status == 7 { return candidate }
-        }
-        return Int.random(in: 20_000...40_000)
-    }
-
-    @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    static func start(_ executable: String, _ arguments: [String], log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
-    }
-
-    /// SIGTERM, then SIGKILL if the process is still running after `grace` seconds. A child
-    /// started from a Swift concurrency (libdispatch) thread inherits that thread's signal
-    /// mask, with SIGTERM blocked: a process that does not unblock it (Python does not)
-    /// ignores `terminate()`, and an unbounded `waitUntilExit()` then never returns.
-    static func stop(_ process: Process, grace: Double = 5) {
-        guard process.isRunning else { return }
-        process.terminate()
-        if waitFor(seconds: grace, { process.isRunning ? nil : true }) == nil {
-            kill(process.processIdentifier, SIGKILL)
-            _ = waitFor(seconds: 10) { process.isRunning ? nil : true }
-        }
-    }
 
     /// lantern-server (built next to the tests) with `config` as its configuration, storing
     /// in and logging to `directory/name…`.
     static func startLantern(directory: String, name: String, port: Int, config: String, flags: [String] = []) throws -> Process {
         try config.write(toFile: "\(directory)/\(name).yml", atomically: true, encoding: .utf8)
-        return try start(productsDirectory.appendingPathComponent("lantern-server").path, [
+        return try TestSupport.start(TestSupport.server, [
             "--config.file=\(directory)/\(name).yml", "--storage.tsdb.path=\(directory)/\(name)-data",
             "--web.listen-address=127.0.0.1:\(port)",
-        ] + flags, log: "\(directory)/\(name).log")
+        ] + flags, log: URL(fileURLWithPath: "\(directory)/\(name).log"))
     }
 
     /// How curl reaches a server: the scheme and the arguments it needs (CA, client
@@ -89,39 +35,19 @@ enum RemoteTestSupport {
     ) throws -> Process {
         let configPath = directory + "/prometheus.yml"
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let process = try start(prometheus, [
+        let process = try TestSupport.start(prometheus, [
             "--config.file=\(configPath)", "--storage.tsdb.path=\(directory)/data",
             "--web.listen-address=127.0.0.1:\(port)", "--web.enable-remote-write-receiver",
-        ] + extraFlags, log: directory + "/prometheus.log")
-        guard waitFor(seconds: 30, { ready(port: port, access: access) ? true : nil }) != nil else {
-            stop(process)
+        ] + extraFlags, log: URL(fileURLWithPath: directory + "/prometheus.log"))
+        guard TestSupport.waitFor(seconds: 30, { ready(port: port, access: access) ? true : nil }) != nil else {
+            TestSupport.stop(process)
             throw TestFailure("Prometheus did not become ready; see \(directory)/prometheus.log")
         }
         return process
     }
 
     static func ready(port: Int, access: CurlAccess = .plain) -> Bool {
-        (try? run("/usr/bin/curl", ["-sf", "--max-time", "2"] + access.arguments + ["\(access.scheme)://127.0.0.1:\(port)/-/ready"]))?.status == 0
-    }
-
-    static func waitFor<T>(seconds: Double, _ probe: () -> T?) -> T? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let value = probe() { return value }
-            Thread.sleep(forTimeInterval: 0.25)
-        }
-        return nil
-    }
-
-    /// As `waitFor` without blocking a thread of the shared pool, which the queue under
-    /// test needs (the machine may have two).
-    static func waitFor<T>(seconds: Double, _ probe: () -> T?) async -> T? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let value = probe() { return value }
-            try? await Task.sleep(nanoseconds: 250_000_000)
-        }
-        return nil
+        (try? TestSupport.run("/usr/bin/curl", ["-sf", "--max-time", "2"] + access.arguments + ["\(access.scheme)://127.0.0.1:\(port)/-/ready"]))?.status == 0
     }
 
     /// The (timestamp ms, value) pairs of each series a range-vector query returns, keyed
@@ -129,7 +55,7 @@ enum RemoteTestSupport {
     static func samples(port: Int, query: String, at time: Double, access: CurlAccess = .plain) -> [String: [(Int64, Double)]]? {
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
         let url = "\(access.scheme)://127.0.0.1:\(port)/api/v1/query?query=\(encoded)&time=\(time)"
-        guard let result = try? run("/usr/bin/curl", ["-sf", "--max-time", "60"] + access.arguments + [url]),
+        guard let result = try? TestSupport.run("/usr/bin/curl", ["-sf", "--max-time", "60"] + access.arguments + [url]),
               result.status == 0,
               let reply = try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any],
               let data = reply["data"] as? [String: Any], let series = data["result"] as? [[String: Any]] else { return nil }
@@ -168,11 +94,6 @@ enum RemoteTestSupport {
     static let eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// Certificates made by the openssl CLI in a directory: a CA, a server certificate it
 /// signed for 127.0.0.1 and localhost, and a client certificate it signed.
 struct TestCertificates {
@@ -203,7 +124,7 @@ struct TestCertificates {
     }
 
     private static func openssl(_ arguments: [String]) throws {
-        let result = try RemoteTestSupport.run("/usr/bin/openssl", arguments)
+        let result = try TestSupport.run("/usr/bin/openssl", arguments)
         guard result.status == 0 else { throw TestFailure("openssl \(arguments.first ?? ""): \(result.output)") }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// The issue's end-to-end case: lantern-server scrapes a real lantern-exporter every second
@@ -10,16 +11,15 @@ struct RemoteWriteEndToEndTests {
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(6)))
     func outageGapIsFilledWithoutLossOrDuplicates() async throws {
-        let directory = try RemoteTestSupport.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let exporterPort = RemoteTestSupport.port(), lanternPort = RemoteTestSupport.port(), prometheusPort = RemoteTestSupport.port()
-        let exporter = try RemoteTestSupport.start(
-            RemoteTestSupport.productsDirectory.appendingPathComponent("lantern-exporter").path,
-            ["--web.listen-address=127.0.0.1:\(exporterPort)"], log: directory + "/exporter.log")
-        defer { RemoteTestSupport.stop(exporter) }
+        let exporterPort = TestSupport.freePort(), lanternPort = TestSupport.freePort(), prometheusPort = TestSupport.freePort()
+        let exporter = try TestSupport.start(
+            TestSupport.exporter, ["--web.listen-address=127.0.0.1:\(exporterPort)"], log: URL(fileURLWithPath: directory + "/exporter.log"))
+        defer { TestSupport.stop(exporter) }
         try FileManager.default.createDirectory(atPath: directory + "/prometheus", withIntermediateDirectories: true)
         var prometheus = try RemoteTestSupport.startPrometheus(port: prometheusPort, directory: directory + "/prometheus")
-        defer { RemoteTestSupport.stop(prometheus) }
+        defer { TestSupport.stop(prometheus) }
 
         let lantern = try RemoteTestSupport.startLantern(directory: directory, name: "lantern", port: lanternPort, config: """
             global:
@@ -33,16 +33,16 @@ struct RemoteWriteEndToEndTests {
                 queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 2s}
 
             """)
-        defer { RemoteTestSupport.stop(lantern) }
+        defer { TestSupport.stop(lantern) }
         let started = Date().timeIntervalSince1970
 
         // Flowing: Prometheus holds `up` from Lantern's scrapes.
-        let flowing = await RemoteTestSupport.waitFor(seconds: 40) { () -> Bool? in
+        let flowing = await TestSupport.waitFor(seconds: 40) { () -> Bool? in
             (RemoteTestSupport.samples(port: prometheusPort, query: "up{job=\"node\"}[1m]", at: Date().timeIntervalSince1970)?.values.first?.count ?? 0) >= 5 ? true : nil
         }
         try #require(flowing == true, "nothing reached Prometheus; see \(directory)/lantern.log")
 
-        RemoteTestSupport.stop(prometheus)
+        TestSupport.stop(prometheus)
         let outageStart = Date().timeIntervalSince1970
         try await Task.sleep(nanoseconds: UInt64(Self.outageSeconds * 1e9))
         prometheus = try RemoteTestSupport.startPrometheus(port: prometheusPort, directory: directory + "/prometheus")
@@ -50,7 +50,7 @@ struct RemoteWriteEndToEndTests {
         #expect(try Self.metric("prometheus_remote_storage_samples_retried_total", port: lanternPort) > 0)
 
         // Caught up: the queue has sent samples scraped after the restart.
-        let caughtUp = await RemoteTestSupport.waitFor(seconds: 90) { () -> Double? in
+        let caughtUp = await TestSupport.waitFor(seconds: 90) { () -> Double? in
             guard let highest = try? Self.metric("prometheus_remote_storage_queue_highest_sent_timestamp_seconds", port: lanternPort),
                   highest > outageEnd + 2 else { return nil }
             return highest
@@ -82,7 +82,7 @@ struct RemoteWriteEndToEndTests {
 
     /// The value of a queue's metric in lantern-server's own /metrics.
     static func metric(_ name: String, port: Int, queue: String = "e2e") throws -> Double {
-        let text = try RemoteTestSupport.run("/usr/bin/curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"]).output
+        let text = try TestSupport.run("/usr/bin/curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"]).output
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + "{") && $0.contains("remote_name=\"\(queue)\"") }),
               let value = line.split(separator: " ").last.flatMap({ Double($0) }) else {
             throw TestFailure("no \(name) in lantern-server's /metrics")

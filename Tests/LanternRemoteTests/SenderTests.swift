@@ -1,10 +1,11 @@
 import Foundation
 import LanternPromQL
+@testable import LanternRemote
 import LanternScrape
 import LanternTSDB
+import LanternTestSupport
 import Logging
 import Testing
-@testable import LanternRemote
 
 /// The sender against a stub receiver answering scripted statuses: what is retried,
 /// what is dropped, and the headers it sends.
@@ -48,14 +49,14 @@ struct SenderTests {
         statuses: String, delay: Double = 0, seriesCount: Int = 3, samplesPerSeries: Int = 5, retryOnRateLimit: Bool = false,
         configure: (inout RemoteWriteConfig) -> Void = { _ in }, done: @escaping (QueueMetrics.Values, Int) -> Bool
     ) async throws -> (lines: [String], metrics: QueueMetrics.Values) {
-        let directory = try RemoteTestSupport.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try stub.write(toFile: directory + "/stub.py", atomically: true, encoding: .utf8)
-        let port = RemoteTestSupport.port()
-        let receiver = try RemoteTestSupport.start("/usr/bin/python3", [directory + "/stub.py", "\(port)", statuses, "\(delay)"], log: directory + "/stub.log")
-        defer { RemoteTestSupport.stop(receiver) }
-        _ = await RemoteTestSupport.waitFor(seconds: 10) {
-            (try? RemoteTestSupport.run("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(port)/"]))?.status == 7 ? nil : true
+        let port = TestSupport.freePort()
+        let receiver = try TestSupport.start("/usr/bin/python3", [directory + "/stub.py", "\(port)", statuses, "\(delay)"], log: URL(fileURLWithPath: directory + "/stub.log"))
+        defer { TestSupport.stop(receiver) }
+        _ = await TestSupport.waitFor(seconds: 10) {
+            (try? TestSupport.run("/usr/bin/curl", ["-s", "--max-time", "1", "http://127.0.0.1:\(port)/"]))?.status == 7 ? nil : true
         }
 
         let database = try TSDB(directory: directory + "/db")
@@ -77,7 +78,7 @@ struct SenderTests {
         func requests() -> [String] {
             ((try? String(contentsOfFile: directory + "/stub.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
-        _ = await RemoteTestSupport.waitFor(seconds: 15) { done(queue.metrics.snapshot, requests().count) ? true : nil }
+        _ = await TestSupport.waitFor(seconds: 15) { done(queue.metrics.snapshot, requests().count) ? true : nil }
         // Time for a wrong retry to show.
         try await Task.sleep(nanoseconds: 500_000_000)
         await queue.stop()

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// lantern-server remote-writing over HTTPS to Debian's Prometheus 2.42 serving TLS with
@@ -12,7 +13,7 @@ struct TLSSenderTests {
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(3)))
     func httpsWithClientCertificatesAndBasicAuth() async throws {
-        let directory = try RemoteTestSupport.temporaryDirectory()
+        let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let certificates = try TestCertificates(in: directory)
         try """
@@ -29,10 +30,10 @@ struct TLSSenderTests {
             "--cacert", certificates.caFile, "--cert", certificates.clientCertificate, "--key", certificates.clientKey, "-u", "alice:s3cret",
         ])
         try FileManager.default.createDirectory(atPath: directory + "/prometheus", withIntermediateDirectories: true)
-        let prometheusPort = RemoteTestSupport.port()
+        let prometheusPort = TestSupport.freePort()
         let prometheus = try RemoteTestSupport.startPrometheus(
             port: prometheusPort, directory: directory + "/prometheus", extraFlags: ["--web.config.file=\(directory)/web.yml"], access: access)
-        defer { RemoteTestSupport.stop(prometheus) }
+        defer { TestSupport.stop(prometheus) }
 
         let clientCertificate = "cert_file: \(certificates.clientCertificate), key_file: \(certificates.clientKey)"
         let cases: [(name: String, tls: String, password: String)] = [
@@ -43,9 +44,9 @@ struct TLSSenderTests {
             ("wrong password", "{ca_file: \(certificates.caFile), \(clientCertificate)}", "wrong"),
         ]
         var servers: [(name: String, port: Int, process: Process)] = []
-        defer { servers.forEach { RemoteTestSupport.stop($0.process) } }
+        defer { servers.forEach { TestSupport.stop($0.process) } }
         for (index, entry) in cases.enumerated() {
-            let port = RemoteTestSupport.port()
+            let port = TestSupport.freePort()
             let process = try RemoteTestSupport.startLantern(directory: directory, name: "lantern-\(index)", port: port, config: """
                 global:
                   scrape_interval: 1s
@@ -65,7 +66,7 @@ struct TLSSenderTests {
 
         func metric(_ name: String, _ port: Int) -> Double? { try? RemoteWriteEndToEndTests.metric(name, port: port, queue: "tls") }
         let good = servers[0]
-        let arrived = await RemoteTestSupport.waitFor(seconds: 40) { () -> Bool? in
+        let arrived = await TestSupport.waitFor(seconds: 40) { () -> Bool? in
             let query = "up{instance=\"127.0.0.1:\(good.port)\"}[1m]"
             guard (RemoteTestSupport.samples(port: prometheusPort, query: query, at: Date().timeIntervalSince1970, access: access)?.values.first?.count ?? 0) >= 3,
                   servers[1...3].allSatisfy({ (metric("prometheus_remote_storage_samples_retried_total", $0.port) ?? 0) > 0 }),

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// `--web.enable-admin-api`: Prometheus 2.42's answers when it is off, and snapshots
@@ -6,14 +7,14 @@ import Testing
 @Suite(.serialized) struct AdminAPITests {
     /// curl's status code and body for `method path`.
     private static func request(_ method: String, port: Int, _ path: String) throws -> (status: Int, body: String) {
-        let result = try ServerTestSupport.run("/usr/bin/curl", ["-s", "-g", "--max-time", "30", "-X", method, "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+        let result = try TestSupport.run("/usr/bin/curl", ["-s", "-g", "--max-time", "30", "-X", method, "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 
     /// A server scraping its own `/metrics` every second, with 2 s blocks.
     private static func startServer(_ directory: URL, extra: [String]) throws -> (Process, Int) {
-        let port = ServerTestSupport.freePort()
+        let port = TestSupport.freePort()
         let config = directory.appendingPathComponent("lantern.yml")
         try """
             global:
@@ -23,7 +24,7 @@ import Testing
                 static_configs: [{targets: ['127.0.0.1:\(port)']}]
 
             """.write(to: config, atomically: true, encoding: .utf8)
-        let server = try ServerTestSupport.start(ServerTestSupport.server, [
+        let server = try TestSupport.start(TestSupport.server, [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
             "--web.listen-address=127.0.0.1:\(port)", "--storage.tsdb.min-block-duration=2s", "--storage.tsdb.max-block-duration=2s",
         ] + extra, log: directory.appendingPathComponent("server.log"))
@@ -31,11 +32,11 @@ import Testing
     }
 
     @Test func disabledAnswersAsPrometheus() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("admin-off")
+        let directory = try TestSupport.temporaryDirectory("admin-off")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (server, port) = try Self.startServer(directory, extra: [])
-        defer { ServerTestSupport.stop(server) }
-        _ = ServerTestSupport.waitFor(seconds: 20) { ServerTestSupport.json(port: port, "/api/v1/status/buildinfo") }
+        defer { TestSupport.stop(server) }
+        _ = TestSupport.waitFor(seconds: 20) { TestSupport.json(port: port, "/api/v1/status/buildinfo") }
         for action in ["snapshot", "delete_series", "clean_tombstones"] {
             for method in ["POST", "PUT"] {
                 let reply = try Self.request(method, port: port, "/api/v1/admin/tsdb/\(action)")
@@ -47,14 +48,14 @@ import Testing
     }
 
     @Test func snapshotHardLinksBlocksAndWritesTheHead() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("admin-on")
+        let directory = try TestSupport.temporaryDirectory("admin-on")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (server, port) = try Self.startServer(directory, extra: ["--web.enable-admin-api"])
-        defer { ServerTestSupport.stop(server) }
+        defer { TestSupport.stop(server) }
         let data = directory.appendingPathComponent("data")
 
         // Wait for at least one block on disk.
-        let blocks = ServerTestSupport.waitFor(seconds: 40) { () -> [String]? in
+        let blocks = TestSupport.waitFor(seconds: 40) { () -> [String]? in
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: data.path)) ?? []).filter { $0.count == 26 && !$0.contains(".") }
             return names.isEmpty ? nil : names
         }
@@ -84,11 +85,11 @@ import Testing
             let headBlocks = inSnapshot.filter { !live.contains($0) }
             #expect(headBlocks.count == (skipHead ? 0 : 1), "\(inSnapshot) against live \(live)")
             // promtool opens the snapshot as a data directory, and the head block holds the newest `up`.
-            let list = try ServerTestSupport.run("/usr/bin/promtool", ["tsdb", "list", snapshot.path])
+            let list = try TestSupport.run("/usr/bin/promtool", ["tsdb", "list", snapshot.path])
             #expect(list.status == 0 && list.output.split(separator: "\n").count == inSnapshot.count + 1, "\(list.output)")
             // promtool's dump also reads a WAL, which snapshots (Prometheus' too) do not have.
             try FileManager.default.createDirectory(at: snapshot.appendingPathComponent("wal"), withIntermediateDirectories: false)
-            let dump = try ServerTestSupport.run("/usr/bin/promtool", ["tsdb", "dump", snapshot.path])
+            let dump = try TestSupport.run("/usr/bin/promtool", ["tsdb", "dump", snapshot.path])
             #expect(dump.status == 0)
             #expect(dump.output.contains("{__name__=\"up\", instance=\"127.0.0.1:\(port)\", job=\"self\"} 1 "))
         }

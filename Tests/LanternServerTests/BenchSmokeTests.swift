@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// `bench/run --quick` against the binaries this build made (the harness's `--bin-dir`):
@@ -9,11 +10,11 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test func quickRunPrintsEverySection() throws {
-        let results = try ServerTestSupport.temporaryDirectory("bench-results")
+        let results = try TestSupport.temporaryDirectory("bench-results")
         defer { try? FileManager.default.removeItem(at: results) }
-        let run = try ServerTestSupport.run("/usr/bin/python3", [
+        let run = try TestSupport.run("/usr/bin/python3", [
             Self.repository.appendingPathComponent("bench/run").path, "--quick", "--skip-build",
-            "--bin-dir", ServerTestSupport.productsDirectory.path, "--out", results.path,
+            "--bin-dir", TestSupport.productsDirectory.path, "--out", results.path,
         ])
         #expect(run.status == 0, "bench/run --quick failed:\n\(run.output)")
         for heading in [

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// `scheme: https` with `tls_config`: lantern-server scrapes a lantern-exporter that serves
@@ -11,7 +12,7 @@ import Testing
     }
 
     private static func openssl(_ arguments: [String], in directory: URL) throws {
-        let result = try ServerTestSupport.run("/usr/bin/openssl", arguments.map {
+        let result = try TestSupport.run("/usr/bin/openssl", arguments.map {
             $0.hasSuffix(".pem") || $0.hasSuffix(".key") || $0.hasSuffix(".csr") || $0.hasSuffix(".ext") ? directory.appendingPathComponent($0).path : $0
         })
         guard result.status == 0 else { throw Failure(description: "openssl \(arguments.joined(separator: " ")): \(result.output)") }
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func scrapesOverTLSWithClientCertificates() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("https-scrape")
+        let directory = try TestSupport.temporaryDirectory("https-scrape")
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.makeCertificates(in: directory)
         let path = { (name: String) in directory.appendingPathComponent(name).path }
@@ -58,11 +59,11 @@ import Testing
               min_version: TLS13
 
             """.write(to: webConfig, atomically: true, encoding: .utf8)
-        let exporterPort = ServerTestSupport.freePort()
-        let exporter = try ServerTestSupport.start(
-            ServerTestSupport.exporter, ["--web.listen-address=127.0.0.1:\(exporterPort)", "--web.config.file=\(webConfig.path)"],
+        let exporterPort = TestSupport.freePort()
+        let exporter = try TestSupport.start(
+            TestSupport.exporter, ["--web.listen-address=127.0.0.1:\(exporterPort)", "--web.config.file=\(webConfig.path)"],
             log: directory.appendingPathComponent("exporter.log"))
-        defer { ServerTestSupport.stop(exporter) }
+        defer { TestSupport.stop(exporter) }
 
         let clientCertificate = "cert_file: \(path("client.pem")), key_file: \(path("client.key"))"
         let jobs = [
@@ -83,18 +84,18 @@ import Testing
                 static_configs: [{targets: ['127.0.0.1:\(exporterPort)']}]
             """
         }).joined(separator: "\n").appending("\n").write(to: config, atomically: true, encoding: .utf8)
-        let check = try ServerTestSupport.run(ServerTestSupport.server, ["check", "config", config.path])
+        let check = try TestSupport.run(TestSupport.server, ["check", "config", config.path])
         #expect(check.status == 0, "\(check.output)")
 
-        let serverPort = ServerTestSupport.freePort()
-        let server = try ServerTestSupport.start(ServerTestSupport.server, [
+        let serverPort = TestSupport.freePort()
+        let server = try TestSupport.start(TestSupport.server, [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(path("data"))", "--web.listen-address=127.0.0.1:\(serverPort)",
         ], log: directory.appendingPathComponent("server.log"))
-        defer { ServerTestSupport.stop(server) }
+        defer { TestSupport.stop(server) }
 
         // Every job has been scraped at least once: its target reports a last scrape.
-        let targets = ServerTestSupport.waitFor(seconds: 30) { () -> [String: [String: Any]]? in
-            guard let reply = ServerTestSupport.json(port: serverPort, "/api/v1/targets"),
+        let targets = TestSupport.waitFor(seconds: 30) { () -> [String: [String: Any]]? in
+            guard let reply = TestSupport.json(port: serverPort, "/api/v1/targets"),
                   let active = (reply["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] else { return nil }
             var byJob: [String: [String: Any]] = [:]
             for target in active where (target["health"] as? String) != "unknown" {
@@ -122,8 +123,8 @@ import Testing
         #expect(lastError("tls12-only").hasPrefix(get + "TLS handshake with 127.0.0.1:\(exporterPort) failed: "), "\(lastError("tls12-only"))")
 
         // The samples arrive: up per job, and the exporter's own metrics through TLS.
-        let up = ServerTestSupport.waitFor(seconds: 15) { () -> [String: String]? in
-            guard let result = ServerTestSupport.vector(port: serverPort, "up"), result.count == jobs.count else { return nil }
+        let up = TestSupport.waitFor(seconds: 15) { () -> [String: String]? in
+            guard let result = TestSupport.vector(port: serverPort, "up"), result.count == jobs.count else { return nil }
             return Dictionary(uniqueKeysWithValues: result.map {
                 (($0["metric"] as? [String: String])?["job"] ?? "", (($0["value"] as? [Any])?.last as? String) ?? "")
             })
@@ -132,7 +133,7 @@ import Testing
             "verified": "1", "by-server-name": "1", "skip-verify": "1", "wrong-ca": "0", "wrong-server-name": "0", "no-client-certificate": "0",
             "tls12-only": "0",
         ])
-        let load = ServerTestSupport.vector(port: serverPort, "node_load1{job=\"verified\"}")
+        let load = TestSupport.vector(port: serverPort, "node_load1{job=\"verified\"}")
         #expect(load?.count == 1)
     }
 }

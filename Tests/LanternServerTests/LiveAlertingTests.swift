@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// Debian's Prometheus 2.42 and lantern-server evaluating the same rules over scrapes of
@@ -15,16 +16,16 @@ import Testing
 
         init(_ name: String) throws {
             LiveAlertingTests.unblockTermination()
-            directory = try ServerTestSupport.temporaryDirectory(name)
+            directory = try TestSupport.temporaryDirectory(name)
         }
 
         func tearDown() {
-            all.forEach { ServerTestSupport.stop($0) }
+            all.forEach { TestSupport.stop($0) }
             try? FileManager.default.removeItem(at: directory)
         }
 
         func start(_ executable: String, _ arguments: [String], log: URL) throws -> Process {
-            let process = try ServerTestSupport.start(executable, arguments, log: log)
+            let process = try TestSupport.start(executable, arguments, log: log)
             all.append(process)
             return process
         }
@@ -47,8 +48,8 @@ import Testing
     static func startExporter(_ processes: Scene, directory: URL) throws -> (port: Int, textfiles: URL) {
         let textfiles = directory.appendingPathComponent("textfile")
         try FileManager.default.createDirectory(at: textfiles, withIntermediateDirectories: true)
-        let port = ServerTestSupport.freePort()
-        _ = try processes.start(ServerTestSupport.exporter, [
+        let port = TestSupport.freePort()
+        _ = try processes.start(TestSupport.exporter, [
             "--web.listen-address=127.0.0.1:\(port)", "--collector.disable-defaults", "--collector.textfile",
             "--collector.textfile.directory=\(textfiles.path)",
         ], log: directory.appendingPathComponent("exporter.log"))
@@ -64,7 +65,7 @@ import Testing
             "--config.file=\(config.path)", "--storage.path=\(directory.appendingPathComponent("am-data").path)",
             "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
         ] + extraArguments, log: directory.appendingPathComponent("alertmanager-\(UUID().uuidString.prefix(8)).log"))
-        _ = ServerTestSupport.waitFor(seconds: 20) { alertmanagerAlerts(port: port, access: access) }
+        _ = TestSupport.waitFor(seconds: 20) { alertmanagerAlerts(port: port, access: access) }
         return process
     }
 
@@ -95,7 +96,7 @@ import Testing
 
     static func alertmanagerAlerts(port: Int, access: AlertmanagerAccess = AlertmanagerAccess()) -> [[String: Any]]? {
         let arguments = ["-sf", "--max-time", "5"] + (access.credentials.map { ["-u", $0] } ?? []) + ["http://127.0.0.1:\(port)\(access.prefix)/api/v2/alerts"]
-        guard let result = try? ServerTestSupport.run("/usr/bin/curl", arguments), result.status == 0 else { return nil }
+        guard let result = try? TestSupport.run("/usr/bin/curl", arguments), result.status == 0 else { return nil }
         return (try? JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [[String: Any]]
     }
 
@@ -106,7 +107,7 @@ import Testing
 
     /// Waits until both sources' alerts in Alertmanager satisfy `condition`; returns them.
     static func waitForAlertmanager(port: Int, seconds: Double = 30, _ condition: (Set<[String: String]>, Set<[String: String]>) -> Bool) -> (Set<[String: String]>, Set<[String: String]>)? {
-        ServerTestSupport.waitFor(seconds: seconds) { () -> (Set<[String: String]>, Set<[String: String]>)? in
+        TestSupport.waitFor(seconds: seconds) { () -> (Set<[String: String]>, Set<[String: String]>)? in
             guard let alerts = alertmanagerAlerts(port: port) else { return nil }
             let sets = (labelSets(alerts, source: "prometheus"), labelSets(alerts, source: "lantern"))
             return condition(sets.0, sets.1) ? sets : nil
@@ -116,7 +117,7 @@ import Testing
     /// Sample timestamps (seconds) and values of a range selector through the query API.
     static func samples(port: Int, _ selector: String) -> [[String: String]: [(Double, String)]] {
         let encoded = selector.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? selector
-        guard let reply = ServerTestSupport.json(port: port, "/api/v1/query?query=\(encoded)"),
+        guard let reply = TestSupport.json(port: port, "/api/v1/query?query=\(encoded)"),
               let data = reply["data"] as? [String: Any], let result = data["result"] as? [[String: Any]] else { return [:] }
         var series: [[String: String]: [(Double, String)]] = [:]
         for entry in result {
@@ -165,10 +166,10 @@ import Testing
         let directory = processes.directory
         let (exporterPort, textfiles) = try Self.startExporter(processes, directory: directory)
         try Self.writeValues(["a": 1], to: textfiles)
-        let alertmanagerPort = ServerTestSupport.freePort()
+        let alertmanagerPort = TestSupport.freePort()
         var alertmanager = try Self.startAlertmanager(processes, directory: directory, port: alertmanagerPort)
 
-        let prometheusPort = ServerTestSupport.freePort(), lanternPort = ServerTestSupport.freePort()
+        let prometheusPort = TestSupport.freePort(), lanternPort = TestSupport.freePort()
         let prometheusConfig = try Self.writeConfig(directory, source: "prometheus", rules: "live-rules.yml", exporterPort: exporterPort, alertmanagerPort: alertmanagerPort)
         let lanternConfig = try Self.writeConfig(directory, source: "lantern", rules: "live-rules.yml", exporterPort: exporterPort, alertmanagerPort: alertmanagerPort)
         // A short resend delay, so the outage below ends in seconds after Alertmanager is back.
@@ -176,7 +177,7 @@ import Testing
             "--config.file=\(prometheusConfig.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("prometheus-data").path)",
             "--web.listen-address=127.0.0.1:\(prometheusPort)", "--rules.alert.resend-delay=2s",
         ], log: directory.appendingPathComponent("prometheus.log"))
-        _ = try processes.start(ServerTestSupport.server, [
+        _ = try processes.start(TestSupport.server, [
             "--config.file=\(lanternConfig.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("lantern-data").path)",
             "--web.listen-address=127.0.0.1:\(lanternPort)", "--rules.alert.resend-delay=2s",
         ], log: directory.appendingPathComponent("lantern.log"))
@@ -199,11 +200,11 @@ import Testing
         let prometheusRules = try #require(Self.rulesList(port: prometheusPort)), lanternRules = try #require(Self.rulesList(port: lanternPort))
         #expect(prometheusRules.count == 3 && lanternRules.count == 3)
         for (prometheusRule, lanternRule) in zip(prometheusRules, lanternRules) {
-            #expect(ServerTestSupport.shape(lanternRule) == ServerTestSupport.shape(prometheusRule))
+            #expect(TestSupport.shape(lanternRule) == TestSupport.shape(prometheusRule))
         }
-        let alertsShape = { (port: Int) in ServerTestSupport.json(port: port, "/api/v1/alerts").map(ServerTestSupport.shape) }
+        let alertsShape = { (port: Int) in TestSupport.json(port: port, "/api/v1/alerts").map(TestSupport.shape) }
         #expect(alertsShape(lanternPort) != nil && alertsShape(lanternPort) == alertsShape(prometheusPort))
-        let managers = { (port: Int) in ServerTestSupport.json(port: port, "/api/v1/alertmanagers") as NSDictionary? }
+        let managers = { (port: Int) in TestSupport.json(port: port, "/api/v1/alertmanagers") as NSDictionary? }
         #expect(managers(lanternPort) != nil && managers(lanternPort) == managers(prometheusPort))
 
         // Back under: resolved in both, gone from Alertmanager.
@@ -219,10 +220,10 @@ import Testing
 
         // Alertmanager down for a minute while two alerts start firing: after its restart the
         // resend brings every one back, from both servers.
-        ServerTestSupport.stop(alertmanager)
+        TestSupport.stop(alertmanager)
         try Self.writeValues(["a": 10, "b": 20], to: textfiles)
         Thread.sleep(forTimeInterval: 60)
-        let errors = ServerTestSupport.waitFor(seconds: 10) { Self.notificationErrors(port: lanternPort) }
+        let errors = TestSupport.waitFor(seconds: 10) { Self.notificationErrors(port: lanternPort) }
         #expect((errors ?? 0) > 0, "lantern-server never reported failed sends while Alertmanager was down")
         alertmanager = try Self.startAlertmanager(processes, directory: directory, port: alertmanagerPort)
         let both = high.union([["alertname": "ValueHigh", "service": "b", "severity": "page"]])
@@ -232,7 +233,7 @@ import Testing
     }
 
     static func rulesList(port: Int) -> [[String: Any]]? {
-        guard let reply = ServerTestSupport.json(port: port, "/api/v1/rules"), let data = reply["data"] as? [String: Any],
+        guard let reply = TestSupport.json(port: port, "/api/v1/rules"), let data = reply["data"] as? [String: Any],
               let groups = data["groups"] as? [[String: Any]], let group = groups.first else { return nil }
         return group["rules"] as? [[String: Any]]
     }
@@ -248,25 +249,25 @@ import Testing
         let (exporterPort, textfiles) = try Self.startExporter(processes, directory: directory)
         try Self.writeValues(["a": 10], to: textfiles)
         let config = try Self.writeConfig(directory, source: "lantern", rules: "restart-rules.yml", exporterPort: exporterPort, alertmanagerPort: nil)
-        let port = ServerTestSupport.freePort()
+        let port = TestSupport.freePort()
         let arguments = [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
             "--web.listen-address=127.0.0.1:\(port)", "--rules.alert.for-grace-period=1s",
         ]
-        let first = try processes.start(ServerTestSupport.server, arguments, log: directory.appendingPathComponent("first.log"))
+        let first = try processes.start(TestSupport.server, arguments, log: directory.appendingPathComponent("first.log"))
         let pendingSince = { () -> (state: String, activeAt: Date)? in
-            guard let reply = ServerTestSupport.json(port: port, "/api/v1/alerts"), let data = reply["data"] as? [String: Any],
+            guard let reply = TestSupport.json(port: port, "/api/v1/alerts"), let data = reply["data"] as? [String: Any],
                   let alert = (data["alerts"] as? [[String: Any]])?.first, let state = alert["state"] as? String,
                   let text = alert["activeAt"] as? String, let activeAt = Self.parseTime(text) else { return nil }
             return (state, activeAt)
         }
-        let before = try #require(ServerTestSupport.waitFor(seconds: 20) { pendingSince() }, "no pending alert before the restart")
+        let before = try #require(TestSupport.waitFor(seconds: 20) { pendingSince() }, "no pending alert before the restart")
         #expect(before.state == "pending")
         Thread.sleep(forTimeInterval: 3)
-        ServerTestSupport.stop(first, grace: 10)
+        TestSupport.stop(first, grace: 10)
         let restartedAt = Date()
-        _ = try processes.start(ServerTestSupport.server, arguments, log: directory.appendingPathComponent("second.log"))
-        let after = ServerTestSupport.waitFor(seconds: 30) { () -> (state: String, activeAt: Date)? in
+        _ = try processes.start(TestSupport.server, arguments, log: directory.appendingPathComponent("second.log"))
+        let after = TestSupport.waitFor(seconds: 30) { () -> (state: String, activeAt: Date)? in
             guard let current = pendingSince(), current.activeAt < restartedAt else { return nil }
             return current
         }
@@ -283,27 +284,27 @@ import Testing
         let processes = try Scene("rules-am-auth")
         defer { processes.tearDown() }
         let directory = processes.directory
-        let hash = try ServerTestSupport.run("/usr/bin/python3", [
+        let hash = try TestSupport.run("/usr/bin/python3", [
             "-W", "ignore", "-c", "import crypt; print(crypt.crypt('secret', crypt.mksalt(crypt.METHOD_BLOWFISH)), end='')",
         ]).output
         let webConfig = directory.appendingPathComponent("am-web.yml")
         try "basic_auth_users:\n  lantern: '\(hash)'\n".write(to: webConfig, atomically: true, encoding: .utf8)
         let access = AlertmanagerAccess(prefix: "/am", credentials: "lantern:secret")
-        let alertmanagerPort = ServerTestSupport.freePort()
+        let alertmanagerPort = TestSupport.freePort()
         _ = try Self.startAlertmanager(
             processes, directory: directory, port: alertmanagerPort, extraArguments: ["--web.route-prefix=/am", "--web.config.file=\(webConfig.path)"],
             access: access)
         let password = directory.appendingPathComponent("password")
         try "secret".write(to: password, atomically: true, encoding: .utf8)
         let config = try Self.writeConfig(
-            directory, source: "lantern", rules: "always-rules.yml", exporterPort: ServerTestSupport.freePort(), alertmanagerPort: alertmanagerPort,
+            directory, source: "lantern", rules: "always-rules.yml", exporterPort: TestSupport.freePort(), alertmanagerPort: alertmanagerPort,
             alertmanagerOptions: ["path_prefix: /am", "basic_auth: {username: lantern, password_file: '\(password.path)'}"])
-        let port = ServerTestSupport.freePort()
-        let server = try processes.start(ServerTestSupport.server, [
+        let port = TestSupport.freePort()
+        let server = try processes.start(TestSupport.server, [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
             "--web.listen-address=127.0.0.1:\(port)", "--rules.alert.resend-delay=1s",
         ], log: directory.appendingPathComponent("lantern.log"))
-        let delivered = ServerTestSupport.waitFor(seconds: 30) { () -> Bool? in
+        let delivered = TestSupport.waitFor(seconds: 30) { () -> Bool? in
             Self.labelSets(Self.alertmanagerAlerts(port: alertmanagerPort, access: access) ?? [], source: "lantern")
                 == [["alertname": "AlwaysFiring", "severity": "none"]] ? true : nil
         }
@@ -312,13 +313,13 @@ import Testing
         let before = try #require(Self.notificationErrors(port: port))
         try "wrong".write(to: password, atomically: true, encoding: .utf8)
         kill(server.processIdentifier, SIGHUP)
-        let refused = ServerTestSupport.waitFor(seconds: 20) { Self.notificationErrors(port: port).flatMap { $0 > before ? true : nil } }
+        let refused = TestSupport.waitFor(seconds: 20) { Self.notificationErrors(port: port).flatMap { $0 > before ? true : nil } }
         #expect(refused == true, "a refused password was never counted")
     }
 
     /// `lantern_notifications_errors_total` of the (one) Alertmanager, from `/metrics`.
     static func notificationErrors(port: Int) -> Double? {
-        guard let text = try? ServerTestSupport.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"]).output,
+        guard let text = try? TestSupport.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"]).output,
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("lantern_notifications_errors_total{") }) else { return nil }
         return Double(line.split(separator: " ").last ?? "")
     }

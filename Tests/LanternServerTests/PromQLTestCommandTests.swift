@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// `lantern-server promql-test FILE...` on Prometheus's own literals script and on a failing one.
@@ -16,13 +17,13 @@ import Testing
 
     @Test func passingScript() throws {
         let script = PromQLTestCommandTests.scriptDirectory + "/literals.test"
-        let result = try ServerTestSupport.run(ServerTestSupport.server, ["promql-test", script])
+        let result = try TestSupport.run(TestSupport.server, ["promql-test", script])
         #expect(result.status == 0, "\(result.output)")
         #expect(PromQLTestCommandTests.lastLine(result.output) == "25 passed, 0 failed, 0 skipped", "\(result.output)")
     }
 
     @Test func failingScript() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("promql-test")
+        let directory = try TestSupport.temporaryDirectory("promql-test")
         defer { try? FileManager.default.removeItem(at: directory) }
         let script = directory.appendingPathComponent("failing.test")
         try """
@@ -36,13 +37,13 @@ import Testing
           metric{job="a"} 42
 
         """.write(to: script, atomically: true, encoding: .utf8)
-        let result = try ServerTestSupport.run(ServerTestSupport.server, ["promql-test", script.path])
+        let result = try TestSupport.run(TestSupport.server, ["promql-test", script.path])
         #expect(result.status == 1, "\(result.output)")
         #expect(PromQLTestCommandTests.lastLine(result.output) == "1 passed, 1 failed, 0 skipped", "\(result.output)")
     }
 
     @Test func unreadableFile() throws {
-        let result = try ServerTestSupport.run(ServerTestSupport.server, ["promql-test", "/nonexistent/lantern.test"])
+        let result = try TestSupport.run(TestSupport.server, ["promql-test", "/nonexistent/lantern.test"])
         #expect(result.status == 2, "\(result.output)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// Bad queries answered with the same status and the same JSON body as Prometheus 2.42,
@@ -17,7 +18,7 @@ import Testing
 
     /// curl's HTTP status and body of an instant query.
     private static func query(port: Int, _ expression: String) throws -> (status: Int, body: String) {
-        let result = try ServerTestSupport.run("/usr/bin/curl", [
+        let result = try TestSupport.run("/usr/bin/curl", [
             "-s", "--max-time", "10", "-G", "--data-urlencode", "query=\(expression)", "-w", "\n%{http_code}",
             "http://127.0.0.1:\(port)/api/v1/query",
         ])
@@ -26,24 +27,24 @@ import Testing
     }
 
     @Test func badQueriesAnswerAsPrometheus() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("query-errors")
+        let directory = try TestSupport.temporaryDirectory("query-errors")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("empty.yml")
         try "scrape_configs: []\n".write(to: config, atomically: true, encoding: .utf8)
 
-        let ourPort = ServerTestSupport.freePort(), theirPort = ServerTestSupport.freePort()
-        let ours = try ServerTestSupport.start(ServerTestSupport.server, [
+        let ourPort = TestSupport.freePort(), theirPort = TestSupport.freePort()
+        let ours = try TestSupport.start(TestSupport.server, [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("lantern").path)",
             "--web.listen-address=127.0.0.1:\(ourPort)",
         ], log: directory.appendingPathComponent("lantern.log"))
-        defer { ServerTestSupport.stop(ours) }
-        let theirs = try ServerTestSupport.start("/usr/bin/prometheus", [
+        defer { TestSupport.stop(ours) }
+        let theirs = try TestSupport.start("/usr/bin/prometheus", [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("prometheus").path)",
             "--web.listen-address=127.0.0.1:\(theirPort)",
         ], log: directory.appendingPathComponent("prometheus.log"))
-        defer { ServerTestSupport.stop(theirs) }
+        defer { TestSupport.stop(theirs) }
         for port in [ourPort, theirPort] {
-            try #require(ServerTestSupport.waitFor(seconds: 30) { ServerTestSupport.json(port: port, "/api/v1/status/buildinfo") } != nil,
+            try #require(TestSupport.waitFor(seconds: 30) { TestSupport.json(port: port, "/api/v1/status/buildinfo") } != nil,
                          "no answer on \(port); logs in \(directory.path)")
         }
 

@@ -2,11 +2,12 @@ import Foundation
 import LanternFlags
 import LanternPromQL
 import LanternRules
+@testable import LanternServer
 import LanternTSDB
+import LanternTestSupport
 import Logging
 import NIOPosix
 import Testing
-@testable import LanternServer
 
 /// `/api/v1/rules`, `/api/v1/alerts` and `/api/v1/alertmanagers` byte for byte in
 /// Prometheus 2.42's key order and formats, over a group evaluated at a fixed time.
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func prometheusJSON() async throws {
-        let directory = try ServerTestSupport.temporaryDirectory("rules-endpoints")
+        let directory = try TestSupport.temporaryDirectory("rules-endpoints")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = try TSDB(directory: directory.appendingPathComponent("data").path)
         defer { try? database.close() }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import LanternServer
+import LanternTestSupport
+import Testing
 
 /// Rules against the real anchors: Debian's promtool 2.42 on the same rule unit tests.
 @Suite struct RuleUnitTestParityTests {
@@ -14,8 +15,8 @@ import Testing
     @Test(arguments: ["host-rules.test.yml", "edge-rules.test.yml", "host-rules.wrong.test.yml"])
     func sameVerdictAsPromtool(file: String) throws {
         let path = Self.testdata.appendingPathComponent(file).path
-        let lantern = try ServerTestSupport.run(ServerTestSupport.server, ["test", "rules", path])
-        let promtool = try ServerTestSupport.run("/usr/bin/promtool", ["test", "rules", path])
+        let lantern = try TestSupport.run(TestSupport.server, ["test", "rules", path])
+        let promtool = try TestSupport.run("/usr/bin/promtool", ["test", "rules", path])
         #expect(lantern.status == promtool.status, "lantern-server \(lantern.output)\npromtool \(promtool.output)")
         #expect(lantern.status == (file.contains("wrong") ? 1 : 0))
         #expect(Self.lines(lantern.output) == Self.lines(promtool.output))
@@ -23,12 +24,12 @@ import Testing
 
     /// `check config` checks the rule files the configuration names, as promtool does.
     @Test func checkConfigChecksRuleFilesLikePromtool() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("rules-check-config")
+        let directory = try TestSupport.temporaryDirectory("rules-check-config")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("prometheus.yml")
         try "rule_files: ['\(Self.testdata.path)/*-rules.yml']\n".write(to: config, atomically: true, encoding: .utf8)
-        let lantern = try ServerTestSupport.run(ServerTestSupport.server, ["check", "config", config.path])
-        let promtool = try ServerTestSupport.run("/usr/bin/promtool", ["check", "config", config.path])
+        let lantern = try TestSupport.run(TestSupport.server, ["check", "config", config.path])
+        let promtool = try TestSupport.run("/usr/bin/promtool", ["check", "config", config.path])
         #expect(lantern.status == 0 && promtool.status == 0)
         #expect(lantern.output == promtool.output)
     }
@@ -36,7 +37,7 @@ import Testing
     /// A file that does not exist, a test file with an unknown key, a rule file that
     /// does not parse: each fails with status 1 and says what is wrong.
     @Test func badInputFailsClearly() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("rules-bad")
+        let directory = try TestSupport.temporaryDirectory("rules-bad")
         defer { try? FileManager.default.removeItem(at: directory) }
         let unknownKey = directory.appendingPathComponent("unknown.test.yml")
         try "rule_files: []\ntests:\n  - interval: 1m\n    input_serie: []\n".write(to: unknownKey, atomically: true, encoding: .utf8)
@@ -45,13 +46,13 @@ import Testing
         let badRulesTest = directory.appendingPathComponent("bad.test.yml")
         try "rule_files: [bad.yml]\ntests:\n  - interval: 1m\n    promql_expr_test: [{expr: up, eval_time: 0s}]\n".write(to: badRulesTest, atomically: true, encoding: .utf8)
 
-        let missing = try ServerTestSupport.run(ServerTestSupport.server, ["test", "rules", directory.appendingPathComponent("none.yml").path])
+        let missing = try TestSupport.run(TestSupport.server, ["test", "rules", directory.appendingPathComponent("none.yml").path])
         #expect(missing.status == 1 && missing.output.contains("no such file or directory"))
-        let unknown = try ServerTestSupport.run(ServerTestSupport.server, ["test", "rules", unknownKey.path])
+        let unknown = try TestSupport.run(TestSupport.server, ["test", "rules", unknownKey.path])
         #expect(unknown.status == 1 && unknown.output.contains("field input_serie not found in type main.testGroup"))
-        let parse = try ServerTestSupport.run(ServerTestSupport.server, ["test", "rules", badRulesTest.path])
+        let parse = try TestSupport.run(TestSupport.server, ["test", "rules", badRulesTest.path])
         #expect(parse.status == 1 && parse.output.contains("could not parse expression"))
-        let promtoolParse = try ServerTestSupport.run("/usr/bin/promtool", ["test", "rules", badRulesTest.path])
+        let promtoolParse = try TestSupport.run("/usr/bin/promtool", ["test", "rules", badRulesTest.path])
         #expect(promtoolParse.status == 1)
     }
 }
@@ -107,24 +108,24 @@ import Testing
         try "groups:\n  - name: first\n    rules:\n      - record: one\n        expr: vector(1)\n".write(to: rules, atomically: true, encoding: .utf8)
         let config = directory.appendingPathComponent("lantern.yml")
         try "global: {evaluation_interval: 1s}\nrule_files: [rules.yml]\n".write(to: config, atomically: true, encoding: .utf8)
-        let port = ServerTestSupport.freePort()
+        let port = TestSupport.freePort()
         let arguments = ["--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)", "--web.listen-address=127.0.0.1:\(port)"]
-        _ = try scene.start(ServerTestSupport.server, arguments + ["--web.enable-lifecycle"], log: directory.appendingPathComponent("server.log"))
+        _ = try scene.start(TestSupport.server, arguments + ["--web.enable-lifecycle"], log: directory.appendingPathComponent("server.log"))
         let groupNames = { () -> [String]? in
-            guard let reply = ServerTestSupport.json(port: port, "/api/v1/rules"), let data = reply["data"] as? [String: Any],
+            guard let reply = TestSupport.json(port: port, "/api/v1/rules"), let data = reply["data"] as? [String: Any],
                   let groups = data["groups"] as? [[String: Any]] else { return nil }
             return groups.compactMap { $0["name"] as? String }
         }
-        #expect(ServerTestSupport.waitFor(seconds: 20) { groupNames() } == ["first"])
+        #expect(TestSupport.waitFor(seconds: 20) { groupNames() } == ["first"])
         // `one` is written back into the TSDB every second.
-        #expect(ServerTestSupport.waitFor(seconds: 10) { ServerTestSupport.vector(port: port, "one").flatMap { $0.isEmpty ? nil : $0 } } != nil)
+        #expect(TestSupport.waitFor(seconds: 10) { TestSupport.vector(port: port, "one").flatMap { $0.isEmpty ? nil : $0 } } != nil)
         // Its evaluations are counted on /metrics under the group's key, `file;name`.
-        let metrics = try ServerTestSupport.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"]).output
+        let metrics = try TestSupport.run("/usr/bin/curl", ["-sf", "http://127.0.0.1:\(port)/metrics"]).output
         let evaluations = metrics.split(separator: "\n").first { $0.hasPrefix("lantern_rule_evaluations_total{rule_group=\"\(rules.path);first\"}") }
         #expect(evaluations.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 > 0 } == true, "\(metrics)")
 
         let reload = { () throws -> (status: Int32, output: String) in
-            try ServerTestSupport.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-X", "POST", "http://127.0.0.1:\(port)/-/reload"])
+            try TestSupport.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-X", "POST", "http://127.0.0.1:\(port)/-/reload"])
         }
         try "groups:\n  - name: second\n    rules:\n      - alert: A\n        expr: up ==\n".write(to: rules, atomically: true, encoding: .utf8)
         let failed = try reload()
@@ -138,9 +139,9 @@ import Testing
 
         // A start with the bad file is refused with the reason.
         try "groups:\n  - name: third\n    rules:\n      - record: 'bad name'\n        expr: vector(1)\n".write(to: rules, atomically: true, encoding: .utf8)
-        let refused = try ServerTestSupport.run(ServerTestSupport.server, [
+        let refused = try TestSupport.run(TestSupport.server, [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("other-data").path)",
-            "--web.listen-address=127.0.0.1:\(ServerTestSupport.freePort())",
+            "--web.listen-address=127.0.0.1:\(TestSupport.freePort())",
         ])
         #expect(refused.status == 1 && refused.output.contains("invalid recording rule name: bad name"), "\(refused.output)")
     }

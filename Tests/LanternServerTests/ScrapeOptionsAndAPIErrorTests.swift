@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// Scrape options (`sample_limit`, `honor_labels`, `honor_timestamps`) and the query API's
@@ -8,7 +9,7 @@ import Testing
     /// Status code and body of a request (curl without `-f`, so errors come back too).
     private static func request(port: Int, _ path: String, form: [String] = []) throws -> (status: Int, body: [String: Any]) {
         let arguments = ["-s", "-g", "--max-time", "20", "-w", "\n%{http_code}"] + form.flatMap { ["--data-urlencode", $0] } + ["http://127.0.0.1:\(port)\(path)"]
-        let result = try ServerTestSupport.run("/usr/bin/curl", arguments)
+        let result = try TestSupport.run("/usr/bin/curl", arguments)
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false)
         let body = (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))) as? [String: Any] ?? [:]
         return (Int(lines.last ?? "") ?? 0, body)
@@ -16,7 +17,7 @@ import Testing
 
     @Test func scrapeOptionsAndErrorsMatchPrometheus() throws {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus"))
-        let directory = try ServerTestSupport.temporaryDirectory("scrape-options")
+        let directory = try TestSupport.temporaryDirectory("scrape-options")
         defer { try? FileManager.default.removeItem(at: directory) }
         let served = directory.appendingPathComponent("served")
         try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
@@ -30,10 +31,10 @@ import Testing
             """.write(to: served.appendingPathComponent("metrics"), atomically: true, encoding: .utf8)
         try (1...5).map { "lantern_limited{n=\"\($0)\"} \($0)" }.joined(separator: "\n").appending("\n")
             .write(to: served.appendingPathComponent("limited"), atomically: true, encoding: .utf8)
-        let targetPort = ServerTestSupport.freePort(), refusedPort = ServerTestSupport.freePort()
-        let target = try ServerTestSupport.start("/usr/bin/python3", ["-m", "http.server", "\(targetPort)", "--bind", "127.0.0.1", "--directory", served.path],
+        let targetPort = TestSupport.freePort(), refusedPort = TestSupport.freePort()
+        let target = try TestSupport.start("/usr/bin/python3", ["-m", "http.server", "\(targetPort)", "--bind", "127.0.0.1", "--directory", served.path],
                                                  log: directory.appendingPathComponent("target.log"))
-        defer { ServerTestSupport.stop(target) }
+        defer { TestSupport.stop(target) }
 
         let config = directory.appendingPathComponent("prometheus.yml")
         try """
@@ -58,27 +59,27 @@ import Testing
 
             """.write(to: config, atomically: true, encoding: .utf8)
         let common = ["--config.file=\(config.path)", "--query.max-samples=20"]
-        let serverPort = ServerTestSupport.freePort(), prometheusPort = ServerTestSupport.freePort()
-        let server = try ServerTestSupport.start(ServerTestSupport.server, common + [
+        let serverPort = TestSupport.freePort(), prometheusPort = TestSupport.freePort()
+        let server = try TestSupport.start(TestSupport.server, common + [
             "--storage.tsdb.path=\(directory.appendingPathComponent("lantern").path)", "--web.listen-address=127.0.0.1:\(serverPort)",
         ], log: directory.appendingPathComponent("server.log"))
-        defer { ServerTestSupport.stop(server) }
-        let prometheus = try ServerTestSupport.start("/usr/bin/prometheus", common + [
+        defer { TestSupport.stop(server) }
+        let prometheus = try TestSupport.start("/usr/bin/prometheus", common + [
             "--storage.tsdb.path=\(directory.appendingPathComponent("prometheus").path)", "--web.listen-address=127.0.0.1:\(prometheusPort)",
         ], log: directory.appendingPathComponent("prometheus.log"))
-        defer { ServerTestSupport.stop(prometheus) }
+        defer { TestSupport.stop(prometheus) }
 
         for port in [serverPort, prometheusPort] {
-            let scraped = ServerTestSupport.waitFor(seconds: 30) { ServerTestSupport.vector(port: port, "up")?.count == 5 ? true : nil }
+            let scraped = TestSupport.waitFor(seconds: 30) { TestSupport.vector(port: port, "up")?.count == 5 ? true : nil }
             try #require(scraped == true, "port \(port): not all five jobs scraped")
         }
         Thread.sleep(forTimeInterval: 2)
         for port in [serverPort, prometheusPort] {
             let who = port == serverPort ? "lantern" : "prometheus"
             // sample_limit: the whole scrape fails, `up` is 0, the target says why.
-            #expect(ServerTestSupport.vector(port: port, "up{job=\"limited\"} == 0")?.count == 1, "\(who)")
-            #expect(ServerTestSupport.vector(port: port, "lantern_limited")?.isEmpty == true, "\(who)")
-            let targets = (ServerTestSupport.json(port: port, "/api/v1/targets")?["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] ?? []
+            #expect(TestSupport.vector(port: port, "up{job=\"limited\"} == 0")?.count == 1, "\(who)")
+            #expect(TestSupport.vector(port: port, "lantern_limited")?.isEmpty == true, "\(who)")
+            let targets = (TestSupport.json(port: port, "/api/v1/targets")?["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] ?? []
             let limited = targets.first { ($0["labels"] as? [String: String])?["job"] == "limited" }
             #expect(limited?["lastError"] as? String == "sample limit exceeded", "\(who)")
             // A failed request is worded as Go's http.Client words it: users and tools match on it.
@@ -88,15 +89,15 @@ import Testing
             #expect(lastError("missing") == "server returned HTTP status 404 " + (who == "lantern" ? "Not Found" : "File not found"), "\(who)")
             #expect(lastError("refused") == "Get \"http://127.0.0.1:\(refusedPort)/metrics\": dial tcp 127.0.0.1:\(refusedPort): connect: connection refused", "\(who)")
             // honor_labels: the target's job and instance win; otherwise they become exported_*.
-            let withJob = Set((ServerTestSupport.vector(port: port, "lantern_with_job") ?? []).compactMap { $0["metric"] as? [String: String] })
+            let withJob = Set((TestSupport.vector(port: port, "lantern_with_job") ?? []).compactMap { $0["metric"] as? [String: String] })
             #expect(withJob == [
                 ["__name__": "lantern_with_job", "job": "from-target", "instance": "elsewhere"],
                 ["__name__": "lantern_with_job", "job": "plain", "instance": "127.0.0.1:\(targetPort)", "exported_job": "from-target", "exported_instance": "elsewhere"],
             ], "\(who)")
             // honor_timestamps: the exposed timestamp is kept, or replaced by the scrape's.
-            let honored = (ServerTestSupport.vector(port: port, "timestamp(lantern_stamped{job=\"honoring\"})")?.first?["value"] as? [Any])?.last as? String
+            let honored = (TestSupport.vector(port: port, "timestamp(lantern_stamped{job=\"honoring\"})")?.first?["value"] as? [Any])?.last as? String
             #expect(honored.flatMap(Double.init) == Double(stamp) / 1000, "\(who)")
-            let replaced = (ServerTestSupport.vector(port: port, "timestamp(lantern_stamped{job=\"plain\"})")?.first?["value"] as? [Any])?.last as? String
+            let replaced = (TestSupport.vector(port: port, "timestamp(lantern_stamped{job=\"plain\"})")?.first?["value"] as? [Any])?.last as? String
             #expect((replaced.flatMap(Double.init) ?? 0) > Double(stamp) / 1000 + 5, "\(who)")
         }
 
@@ -125,11 +126,11 @@ import Testing
     /// No `--config.file` and no prometheus.yml in the working directory: localhost:9100
     /// every 15 s into ./data, as the README's run command relies on.
     @Test func withoutConfigScrapesLocalhost9100IntoData() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("no-config")
+        let directory = try TestSupport.temporaryDirectory("no-config")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let port = ServerTestSupport.freePort()
+        let port = TestSupport.freePort()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServerTestSupport.server)
+        process.executableURL = URL(fileURLWithPath: TestSupport.server)
         process.arguments = ["--web.listen-address=127.0.0.1:\(port)"]
         process.currentDirectoryURL = directory
         let log = directory.appendingPathComponent("server.log")
@@ -138,9 +139,9 @@ import Testing
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        defer { ServerTestSupport.stop(process) }
-        let targets = ServerTestSupport.waitFor(seconds: 20) { () -> [[String: Any]]? in
-            (ServerTestSupport.json(port: port, "/api/v1/targets")?["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]]
+        defer { TestSupport.stop(process) }
+        let targets = TestSupport.waitFor(seconds: 20) { () -> [[String: Any]]? in
+            (TestSupport.json(port: port, "/api/v1/targets")?["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]]
         }
         let target = try #require(targets?.first)
         #expect(targets?.count == 1)

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// `--web.config.file` on the real lantern-server, as lantern-exporter takes it: TLS from a
@@ -14,8 +15,8 @@ import Testing
     /// A directory with a self-signed certificate for 127.0.0.1 (its own CA for curl) and a
     /// prometheus.yml scraping a port nobody listens on (so `up` exists, as 0).
     private static func fixtures() throws -> URL {
-        let directory = try ServerTestSupport.temporaryDirectory("server-web")
-        let result = try ServerTestSupport.run("/usr/bin/openssl", [
+        let directory = try TestSupport.temporaryDirectory("server-web")
+        let result = try TestSupport.run("/usr/bin/openssl", [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
             "-keyout", directory.appendingPathComponent("server.key").path,
             "-out", directory.appendingPathComponent("server.crt").path,
@@ -27,7 +28,7 @@ import Testing
               scrape_interval: 1s
             scrape_configs:
               - job_name: nobody
-                static_configs: [{targets: ['127.0.0.1:\(ServerTestSupport.freePort())']}]
+                static_configs: [{targets: ['127.0.0.1:\(TestSupport.freePort())']}]
 
             """.write(to: directory.appendingPathComponent("lantern.yml"), atomically: true, encoding: .utf8)
         return directory
@@ -43,7 +44,7 @@ import Testing
 
     /// curl's `-i` output split into status, lower-cased header names and body; nil when curl failed.
     private static func curl(_ arguments: [String]) throws -> (status: Int, headers: [String: String], body: String)? {
-        let result = try ServerTestSupport.run("/usr/bin/curl", ["-sS", "-i", "-g", "--max-time", "10"] + arguments)
+        let result = try TestSupport.run("/usr/bin/curl", ["-sS", "-i", "-g", "--max-time", "10"] + arguments)
         guard result.status == 0 else { return nil }
         let text = result.output.replacingOccurrences(of: "\r\n", with: "\n")
         let parts = text.components(separatedBy: "\n\n")
@@ -70,14 +71,14 @@ import Testing
               alice: \(Self.aliceHash)
 
             """.write(to: webConfig, atomically: true, encoding: .utf8)
-        let port = ServerTestSupport.freePort()
+        let port = TestSupport.freePort()
         let log = directory.appendingPathComponent("server.log")
-        let server = try ServerTestSupport.start(ServerTestSupport.server, Self.arguments(directory, webConfig: webConfig, port: port), log: log)
+        let server = try TestSupport.start(TestSupport.server, Self.arguments(directory, webConfig: webConfig, port: port), log: log)
         defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
 
         let https = "https://127.0.0.1:\(port)/api/v1/query?query=up"
         let caFile = ["--cacert", directory.appendingPathComponent("server.crt").path]
-        let ready = ServerTestSupport.waitFor(seconds: 30) { try? Self.curl(caFile + ["-u", "alice:s3cret", https]) }
+        let ready = TestSupport.waitFor(seconds: 30) { try? Self.curl(caFile + ["-u", "alice:s3cret", https]) }
         let serverLog = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         let answer = try #require(ready, "server never answered over HTTPS: \(serverLog)")
         #expect(answer.status == 200, "\(answer)")
@@ -106,9 +107,9 @@ import Testing
         let webConfig = directory.appendingPathComponent("web.yml")
         try config.write(to: webConfig, atomically: true, encoding: .utf8)
         let log = directory.appendingPathComponent("server.log")
-        let server = try ServerTestSupport.start(
-            ServerTestSupport.server, Self.arguments(directory, webConfig: webConfig, port: ServerTestSupport.freePort()), log: log)
-        let exited = ServerTestSupport.waitFor(seconds: 30) { server.isRunning ? nil : true }
+        let server = try TestSupport.start(
+            TestSupport.server, Self.arguments(directory, webConfig: webConfig, port: TestSupport.freePort()), log: log)
+        let exited = TestSupport.waitFor(seconds: 30) { server.isRunning ? nil : true }
         if server.isRunning { server.terminate() }
         server.waitUntilExit()
         #expect(exited == true)

@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// lantern-server and Debian's Prometheus 2.42 scrape the same lantern-exporter with the
@@ -53,7 +54,7 @@ struct SideBySideTests {
         """
 
     @Test func sameSeriesAndSamplesAsPrometheusAndPromtoolReadsTheData() throws {
-        let directory = try ServerTestSupport.temporaryDirectory("side-by-side")
+        let directory = try TestSupport.temporaryDirectory("side-by-side")
         defer { try? FileManager.default.removeItem(at: directory) }
         let textfiles = directory.appendingPathComponent("textfile")
         try FileManager.default.createDirectory(at: textfiles, withIntermediateDirectories: true)
@@ -65,13 +66,13 @@ struct SideBySideTests {
 
         // Collectors whose series set is fixed (no network interfaces or mounts that other
         // tests create and remove meanwhile) and whose values change slowly or monotonically.
-        let exporterPort = ServerTestSupport.freePort()
-        let exporter = try ServerTestSupport.start(ServerTestSupport.exporter, [
+        let exporterPort = TestSupport.freePort()
+        let exporter = try TestSupport.start(TestSupport.exporter, [
             "--web.listen-address=127.0.0.1:\(exporterPort)", "--collector.disable-defaults", "--web.disable-exporter-metrics",
             "--collector.cpu", "--collector.loadavg", "--collector.time", "--collector.uname", "--collector.textfile",
             "--collector.textfile.directory=\(textfiles.path)",
         ], log: directory.appendingPathComponent("exporter.log"))
-        defer { ServerTestSupport.stop(exporter) }
+        defer { TestSupport.stop(exporter) }
 
         let config = directory.appendingPathComponent("prometheus.yml")
         try """
@@ -92,21 +93,21 @@ struct SideBySideTests {
 
             """.write(to: config, atomically: true, encoding: .utf8)
         let data = directory.appendingPathComponent("lantern-data").path
-        let serverPort = ServerTestSupport.freePort()
-        let server = try ServerTestSupport.start(ServerTestSupport.server, [
+        let serverPort = TestSupport.freePort()
+        let server = try TestSupport.start(TestSupport.server, [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(data)", "--web.listen-address=127.0.0.1:\(serverPort)",
             "--storage.tsdb.min-block-duration=10s", "--storage.tsdb.max-block-duration=30s",
         ], log: directory.appendingPathComponent("server.log"))
-        defer { ServerTestSupport.stop(server) }
-        let prometheusPort = ServerTestSupport.freePort()
-        let prometheus = try ServerTestSupport.start("/usr/bin/prometheus", [
+        defer { TestSupport.stop(server) }
+        let prometheusPort = TestSupport.freePort()
+        let prometheus = try TestSupport.start("/usr/bin/prometheus", [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("prometheus-data").path)",
             "--web.listen-address=127.0.0.1:\(prometheusPort)",
         ], log: directory.appendingPathComponent("prometheus.log"))
-        defer { ServerTestSupport.stop(prometheus) }
+        defer { TestSupport.stop(prometheus) }
 
         for port in [serverPort, prometheusPort] {
-            let up = ServerTestSupport.waitFor(seconds: 30) { ServerTestSupport.vector(port: port, "up == 1")?.isEmpty == false ? true : nil }
+            let up = TestSupport.waitFor(seconds: 30) { TestSupport.vector(port: port, "up == 1")?.isEmpty == false ? true : nil }
             try #require(up == true, "port \(port) never scraped the exporter")
         }
         let start = Int64(Date().timeIntervalSince1970 * 1000)
@@ -120,8 +121,8 @@ struct SideBySideTests {
 
         // Every series, both ways.
         let seriesPath = "/api/v1/series?match[]=%7B__name__%3D~%22.%2B%22%7D&start=\(Double(start) / 1000)&end=\(Double(end) / 1000)"
-        let ourSeries = try #require(Self.labelSets(ServerTestSupport.json(port: serverPort, seriesPath)))
-        let theirSeries = try #require(Self.labelSets(ServerTestSupport.json(port: prometheusPort, seriesPath)))
+        let ourSeries = try #require(Self.labelSets(TestSupport.json(port: serverPort, seriesPath)))
+        let theirSeries = try #require(Self.labelSets(TestSupport.json(port: prometheusPort, seriesPath)))
         #expect(ourSeries.count > 30)
         #expect(ourSeries.subtracting(theirSeries).isEmpty, "only Lantern has \(ourSeries.subtracting(theirSeries))")
         #expect(theirSeries.subtracting(ourSeries).isEmpty, "only Prometheus has \(theirSeries.subtracting(ourSeries))")
@@ -155,25 +156,25 @@ struct SideBySideTests {
             "/api/v1/targets?state=dropped", "/api/v1/metadata?metric=lantern_e2e_requests_total", "/api/v1/labels", "/api/v1/label/job/values",
             "/api/v1/query?query=up", "/api/v1/query_range?query=up&start=\(start / 1000)&end=\(end / 1000)&step=5",
         ] {
-            let ourShape = ServerTestSupport.json(port: serverPort, path).map(ServerTestSupport.shape)
-            let theirShape = ServerTestSupport.json(port: prometheusPort, path).map(ServerTestSupport.shape)
+            let ourShape = TestSupport.json(port: serverPort, path).map(TestSupport.shape)
+            let theirShape = TestSupport.json(port: prometheusPort, path).map(TestSupport.shape)
             #expect(ourShape != nil && ourShape == theirShape, "\(path)")
         }
-        let buildInfo = ServerTestSupport.json(port: serverPort, "/api/v1/status/buildinfo")?["data"] as? [String: Any]
+        let buildInfo = TestSupport.json(port: serverPort, "/api/v1/status/buildinfo")?["data"] as? [String: Any]
         #expect(buildInfo?["features"] == nil)
         #expect(ours[gone ?? ""]?.last.map { $0.timestamp < ours[arrived ?? ""]?.first?.timestamp ?? 0 } == true, "going_away was not ended")
 
         // promtool on Lantern's directory: blocks listed, analyzed, and dumped as the API serves them.
         let dumpEnd = Int64(Date().timeIntervalSince1970 * 1000)
         let everything = try #require(Self.rawSamples(port: serverPort, seconds: (dumpEnd - start) / 1000 + 60, at: dumpEnd))
-        ServerTestSupport.stop(server)
-        let list = try ServerTestSupport.run("/usr/bin/promtool", ["tsdb", "list", data])
+        TestSupport.stop(server)
+        let list = try TestSupport.run("/usr/bin/promtool", ["tsdb", "list", data])
         #expect(list.status == 0, "\(list.output)")
         #expect(list.output.split(separator: "\n").count >= 3, "promtool tsdb list shows fewer than 2 blocks:\n\(list.output)")
-        let analyze = try ServerTestSupport.run("/usr/bin/promtool", ["tsdb", "analyze", data])
+        let analyze = try TestSupport.run("/usr/bin/promtool", ["tsdb", "analyze", data])
         #expect(analyze.status == 0, "\(analyze.output)")
         #expect(analyze.output.contains("Label pairs most involved in churning"), "\(analyze.output)")
-        let dump = try ServerTestSupport.run("/usr/bin/promtool", ["tsdb", "dump", "--max-time=\(dumpEnd)", data])
+        let dump = try TestSupport.run("/usr/bin/promtool", ["tsdb", "dump", "--max-time=\(dumpEnd)", data])
         #expect(dump.status == 0, "\(dump.output.suffix(2000))")
         let dumped = Self.parseDump(dump.output)
         #expect(Set(dumped.keys) == Set(everything.keys), "series differ: \(Set(dumped.keys).symmetricDifference(Set(everything.keys)))")
@@ -222,7 +223,7 @@ struct SideBySideTests {
     /// Every raw sample of every series in the `seconds` before `time` (milliseconds).
     static func rawSamples(port: Int, seconds: Int64, at time: Int64) -> [String: Samples]? {
         let query = "{__name__=~\".+\"}[\(seconds)s]".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        guard let reply = ServerTestSupport.json(port: port, "/api/v1/query?query=\(query)&time=\(Double(time) / 1000)"),
+        guard let reply = TestSupport.json(port: port, "/api/v1/query?query=\(query)&time=\(Double(time) / 1000)"),
               let result = (reply["data"] as? [String: Any])?["result"] as? [[String: Any]] else { return nil }
         var samples: [String: Samples] = [:]
         for series in result {

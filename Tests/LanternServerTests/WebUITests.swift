@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// The web UI: its files served from `--web.ui-assets` and Debian's dygraphs, refusals of
@@ -10,7 +11,7 @@ import Testing
     static let assets = repository.appendingPathComponent("web").path
     static let dygraphs = "/usr/share/javascript/dygraphs"
     /// Screenshots, kept after the run: `.build/x86_64-unknown-linux-gnu/test-artifacts/web-ui`.
-    static let artifacts = ServerTestSupport.productsDirectory.deletingLastPathComponent().appendingPathComponent("test-artifacts/web-ui")
+    static let artifacts = TestSupport.productsDirectory.deletingLastPathComponent().appendingPathComponent("test-artifacts/web-ui")
 
     /// A lantern-server on a free port with `configuration`; killed by `stop`.
     struct Server {
@@ -19,22 +20,22 @@ import Testing
         let directory: URL
 
         init(_ name: String, configuration: String, files: [String: String] = [:], arguments: [String] = []) throws {
-            directory = try ServerTestSupport.temporaryDirectory(name)
+            directory = try TestSupport.temporaryDirectory(name)
             for (file, content) in files.merging(["lantern.yml": configuration], uniquingKeysWith: { $1 }) {
                 try content.write(to: directory.appendingPathComponent(file), atomically: true, encoding: .utf8)
             }
-            port = ServerTestSupport.freePort()
-            process = try ServerTestSupport.start(ServerTestSupport.server, [
+            port = TestSupport.freePort()
+            process = try TestSupport.start(TestSupport.server, [
                 "--config.file=\(directory.appendingPathComponent("lantern.yml").path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
                 "--web.listen-address=127.0.0.1:\(port)",
             ] + arguments, log: directory.appendingPathComponent("server.log"))
             let serverPort = port
-            _ = ServerTestSupport.waitFor(seconds: 20) { ServerTestSupport.json(port: serverPort, "/api/v1/status/buildinfo") }
+            _ = TestSupport.waitFor(seconds: 20) { TestSupport.json(port: serverPort, "/api/v1/status/buildinfo") }
         }
 
         /// Status, headers and body of a GET (`--path-as-is`: `..` reaches the server unfolded).
         func get(_ path: String) throws -> (status: Int, headers: String, body: String) {
-            let result = try ServerTestSupport.run("/usr/bin/curl", ["-s", "-i", "--path-as-is", "--max-time", "10", "http://127.0.0.1:\(port)\(path)"])
+            let result = try TestSupport.run("/usr/bin/curl", ["-s", "-i", "--path-as-is", "--max-time", "10", "http://127.0.0.1:\(port)\(path)"])
             let parts = result.output.components(separatedBy: "\r\n\r\n")
             let status = Int(parts[0].split(separator: " ").dropFirst().first ?? "") ?? 0
             return (status, parts[0], parts.dropFirst().joined(separator: "\r\n\r\n"))
@@ -88,15 +89,15 @@ import Testing
         #expect(page.body == "web UI asset not found: /nonexistent/lantern-web/layout.html (set --web.ui-assets to the directory that holds it)\n")
         let library = try server.get("/static/dygraphs/dygraph.min.js")
         #expect(library.status == 500 && library.body.contains("set --web.ui-dygraphs"), "\(library.body)")
-        #expect(ServerTestSupport.json(port: server.port, "/api/v1/query?query=1%2B1")?["status"] as? String == "success")
+        #expect(TestSupport.json(port: server.port, "/api/v1/query?query=1%2B1")?["status"] as? String == "success")
     }
 
     @Test func pagesInHeadlessChromium() throws {
-        let exporterDirectory = try ServerTestSupport.temporaryDirectory("web-ui-exporter")
+        let exporterDirectory = try TestSupport.temporaryDirectory("web-ui-exporter")
         defer { try? FileManager.default.removeItem(at: exporterDirectory) }
-        let exporterPort = ServerTestSupport.freePort(), downPort = ServerTestSupport.freePort()
-        let exporter = try ServerTestSupport.start(
-            ServerTestSupport.exporter, ["--web.listen-address=127.0.0.1:\(exporterPort)"], log: exporterDirectory.appendingPathComponent("exporter.log"))
+        let exporterPort = TestSupport.freePort(), downPort = TestSupport.freePort()
+        let exporter = try TestSupport.start(
+            TestSupport.exporter, ["--web.listen-address=127.0.0.1:\(exporterPort)"], log: exporterDirectory.appendingPathComponent("exporter.log"))
         defer { if exporter.isRunning { kill(exporter.processIdentifier, SIGKILL); exporter.waitUntilExit() } }
         let server = try Server("web-ui-browser", configuration: """
             global:
@@ -126,14 +127,14 @@ import Testing
             """], arguments: ["--web.ui-assets=\(Self.assets)", "--storage.tsdb.min-block-duration=4s", "--storage.tsdb.max-block-duration=4s"])
         defer { server.stop() }
 
-        let ready = ServerTestSupport.waitFor(seconds: 60) { () -> Bool? in
-            guard let rate = ServerTestSupport.vector(port: server.port, "rate(node_cpu_seconds_total[1m])"), !rate.isEmpty,
-                  let targets = ServerTestSupport.json(port: server.port, "/api/v1/targets")?["data"] as? [String: Any],
+        let ready = TestSupport.waitFor(seconds: 60) { () -> Bool? in
+            guard let rate = TestSupport.vector(port: server.port, "rate(node_cpu_seconds_total[1m])"), !rate.isEmpty,
+                  let targets = TestSupport.json(port: server.port, "/api/v1/targets")?["data"] as? [String: Any],
                   let active = targets["activeTargets"] as? [[String: Any]],
                   active.contains(where: { ($0["scrapeUrl"] as? String ?? "").contains(":\(downPort)/") && !($0["lastError"] as? String ?? "").isEmpty }),
-                  let alerts = (ServerTestSupport.json(port: server.port, "/api/v1/alerts")?["data"] as? [String: Any])?["alerts"] as? [[String: Any]],
+                  let alerts = (TestSupport.json(port: server.port, "/api/v1/alerts")?["data"] as? [String: Any])?["alerts"] as? [[String: Any]],
                   alerts.contains(where: { $0["state"] as? String == "firing" }),
-                  let blocks = (ServerTestSupport.json(port: server.port, "/api/v1/status/tsdb/blocks")?["data"] as? [String: Any])?["blocks"] as? [[String: Any]],
+                  let blocks = (TestSupport.json(port: server.port, "/api/v1/status/tsdb/blocks")?["data"] as? [String: Any])?["blocks"] as? [[String: Any]],
                   !blocks.isEmpty
             else { return nil }
             return true
@@ -141,7 +142,7 @@ import Testing
         #expect(ready == true, "no rate, down target, firing alert or block within 60 s")
 
         // The blocks the status page lists are the block directories on disk.
-        let blocks = (ServerTestSupport.json(port: server.port, "/api/v1/status/tsdb/blocks")?["data"] as? [String: Any])?["blocks"] as? [[String: Any]] ?? []
+        let blocks = (TestSupport.json(port: server.port, "/api/v1/status/tsdb/blocks")?["data"] as? [String: Any])?["blocks"] as? [[String: Any]] ?? []
         let directories = try FileManager.default.contentsOfDirectory(atPath: server.directory.appendingPathComponent("data").path)
             .filter { $0.count == 26 && FileManager.default.fileExists(atPath: server.directory.appendingPathComponent("data/\($0)/meta.json").path) }
         #expect(Set(blocks.compactMap { $0["ulid"] as? String }).isSubset(of: Set(directories)) && !blocks.isEmpty, "\(blocks) vs \(directories)")
@@ -149,7 +150,7 @@ import Testing
 
         try? FileManager.default.removeItem(at: Self.artifacts)
         let script = Self.repository.appendingPathComponent("Tests/browser/webui_test.py").path
-        let result = try ServerTestSupport.run("/usr/bin/python3", [
+        let result = try TestSupport.run("/usr/bin/python3", [
             script, "--server=http://127.0.0.1:\(server.port)", "--artifacts=\(Self.artifacts.path)",
             "--down-target=127.0.0.1:\(downPort)", "--alert=ExporterScraped",
         ])

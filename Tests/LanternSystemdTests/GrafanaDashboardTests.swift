@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 import Testing
 
 /// packaging/grafana/lantern-host.json against the real thing: lantern-exporter with the
@@ -51,7 +52,7 @@ struct GrafanaDashboardTests {
         try "# HELP backup_last_success_seconds Last good backup.\n# TYPE backup_last_success_seconds gauge\nbackup_last_success_seconds 1.7e+09\n"
             .write(toFile: scratch.path + "/textfile/backup.prom", atomically: true, encoding: .utf8)
 
-        let exporterPort = try freePort()
+        let exporterPort = TestSupport.freePort()
         let exporter = try startDaemon(Self.products.appendingPathComponent("lantern-exporter").path, [
             "--web.listen-address=127.0.0.1:\(exporterPort)", "--collector.systemd", "--collector.systemd.enable-restarts-metrics",
             "--collector.textfile.directory=\(scratch.path)/textfile",
@@ -65,12 +66,12 @@ struct GrafanaDashboardTests {
                 static_configs: [{targets: ['127.0.0.1:\(exporterPort)']}]
 
             """)
-        let serverPort = try freePort()
+        let serverPort = TestSupport.freePort()
         let server = try startDaemon(Self.products.appendingPathComponent("lantern-server").path, [
             "--config.file=\(scratch.path)/config.yml", "--storage.tsdb.path=\(scratch.path)/lantern", "--web.listen-address=127.0.0.1:\(serverPort)",
         ])
         defer { Self.stop(server) }
-        let prometheusPort = try freePort()
+        let prometheusPort = TestSupport.freePort()
         let prometheus = try startDaemon("/usr/bin/prometheus", [
             "--config.file=\(scratch.path)/config.yml", "--storage.tsdb.path=\(scratch.path)/prometheus", "--web.listen-address=127.0.0.1:\(prometheusPort)",
         ])

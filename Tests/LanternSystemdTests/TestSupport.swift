@@ -1,5 +1,6 @@
 import Foundation
 import LanternMetrics
+import LanternTestSupport
 import Logging
 import Testing
 
@@ -252,24 +253,6 @@ func series(ofExposition text: String, prefix: String) -> [Series: Double] {
     return result
 }
 
-/// A free TCP port on 127.0.0.1 (bound and released; good enough for a test).
-func freePort() throws -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
-        }
-    }
-    guard bound else { throw SandboxError("no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// A long-running program (an exporter, a server) started with `environment` added to
 /// this process's, its output discarded; the caller stops it.
 func startDaemon(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Process {
@@ -286,7 +269,7 @@ func startDaemon(_ executable: String, _ arguments: [String], environment: [Stri
 /// Debian's node_exporter 1.5.0, run with `arguments` against the bus at `busAddress`
 /// and scraped once.
 func scrapeDebianNodeExporter(busAddress: String, arguments: [String]) throws -> String {
-    let port = try freePort()
+    let port = TestSupport.freePort()
     let exporter = try startDaemon(
         "/usr/bin/prometheus-node-exporter", ["--collector.disable-defaults", "--web.listen-address=127.0.0.1:\(port)"] + arguments,
         environment: ["DBUS_SYSTEM_BUS_ADDRESS": busAddress])

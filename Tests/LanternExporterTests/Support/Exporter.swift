@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 
 /// A real `lantern-exporter` process listening on a loopback port chosen by the kernel.
 final class Exporter: @unchecked Sendable {

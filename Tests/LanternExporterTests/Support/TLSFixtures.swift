@@ -1,4 +1,5 @@
 import Foundation
+import LanternTestSupport
 
 /// Real certificates made with the openssl CLI for one test: a CA, a server certificate
 /// for 127.0.0.1 signed by it, a client certificate signed by it, and a stranger's
@@ -15,7 +16,7 @@ final class TLSFixtures: @unchecked Sendable {
     var strangerKey: String { "\(path)/stranger.key" }
 
     init() throws {
-        directory = try TestPaths.temporaryDirectory("tls")
+        directory = try TestSupport.temporaryDirectory("tls")
         try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                      "-keyout", "\(path)/ca.key", "-out", caFile, "-days", "2", "-subj", "/CN=Lantern test CA"])
         try issue(name: "server", commonName: "server-1", san: "IP:127.0.0.1,DNS:localhost")
@@ -43,7 +44,7 @@ final class TLSFixtures: @unchecked Sendable {
     }
 
     private func openssl(_ arguments: [String]) throws {
-        let result = try RunningProcess.run("/usr/bin/openssl", arguments)
+        let result = try TestSupport.run("/usr/bin/openssl", arguments)
         guard result.status == 0 else { throw HTTPClient.Failure(description: "openssl \(arguments): \(result.output)") }
     }
 
@@ -59,14 +60,14 @@ enum TLSClient {
         if let user { arguments += ["-u", user] }
         if let certificate { arguments += ["--cert", certificate.cert, "--key", certificate.key] }
         arguments.append("https://127.0.0.1:\(port)\(target)")
-        let result = try RunningProcess.run("/usr/bin/curl", arguments)
+        let result = try TestSupport.run("/usr/bin/curl", arguments)
         guard result.status == 0 else { return (nil, result.output) }
         return (try HTTPClient.parse(Data(result.output.utf8)), "")
     }
 
     /// Runs a bare handshake; returns whether it succeeded and what openssl printed.
     static func handshake(port: Int, caFile: String, _ options: [String]) throws -> (succeeded: Bool, output: String) {
-        let result = try RunningProcess.run("/usr/bin/openssl", [
+        let result = try TestSupport.run("/usr/bin/openssl", [
             "s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", caFile, "-verify_return_error", "-brief",
         ] + options, input: Data())
         return (result.status == 0 && result.output.contains("CONNECTION ESTABLISHED"), result.output)
