@@ -495,7 +495,7 @@ public struct Parser {
     }
 
     private mutating func parseOffset(on expr: Expr) throws(ParseError) -> Expr {
-        let keyword = advance()
+        advance()
         var negative = false
         if case .binaryOperator(let op) = current.kind, op == .subtract || op == .add {
             negative = op == .subtract
@@ -527,7 +527,7 @@ public struct Parser {
     }
 
     private mutating func parseAt(on expr: Expr) throws(ParseError) -> Expr {
-        let atToken = advance()
+        advance()
         let modifier: AtModifier
         let token = current
         if token.kind == .identifier, token.text == "start" || token.text == "end", following.kind == .leftParen {
