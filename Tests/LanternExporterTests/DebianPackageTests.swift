@@ -10,7 +10,7 @@ import Testing
 /// Needs root, like the systemd sandbox.
 @Suite("Debian packages")
 struct DebianPackageTests {
-    @Test func buildTwiceIdenticallyThenInstallUpgradeAndPurge() throws {
+    @Test func buildTwiceIdenticallyThenInstallUpgradeAndPurge() async throws {
         let root = TestSupport.packageRoot
         let first = try TestSupport.temporaryDirectory("debs")
         let second = try TestSupport.temporaryDirectory("debs-again")
@@ -19,7 +19,7 @@ struct DebianPackageTests {
             try? FileManager.default.removeItem(at: second)
         }
 
-        let build = try Self.run(root, "packaging/build-debs", ["LANTERN_DIST_DIR": first.path])
+        let build = try await Self.run(root, "packaging/build-debs", ["LANTERN_DIST_DIR": first.path])
         try #require(build.status == 0, "packaging/build-debs failed:\n\(build.log)")
         let names = try FileManager.default.contentsOfDirectory(atPath: first.path).sorted()
         #expect(names.count == 3 && names.allSatisfy { $0.hasSuffix(".deb") }, "\(names)")
@@ -28,7 +28,7 @@ struct DebianPackageTests {
 
         // Reproducible: the same binary packaged again, later, gives the same bytes (one
         // package suffices, all three go through the same code; xz of all three costs minutes).
-        let again = try Self.run(root, "packaging/build-debs", ["LANTERN_DIST_DIR": second.path, "LANTERN_SKIP_SWIFT_BUILD": "1"],
+        let again = try await Self.run(root, "packaging/build-debs", ["LANTERN_DIST_DIR": second.path, "LANTERN_SKIP_SWIFT_BUILD": "1"],
                                  arguments: ["--only", "lantern-exporter"])
         try #require(again.status == 0, "second packaging failed:\n\(again.log)")
         let exporter = try #require(names.first { $0.hasPrefix("lantern-exporter_") })
@@ -36,25 +36,21 @@ struct DebianPackageTests {
         let secondBytes = FileManager.default.contents(atPath: second.appendingPathComponent(exporter).path)
         #expect(firstBytes != nil && firstBytes == secondBytes, "\(exporter) differs between two packagings of the same binary")
 
-        let test = try Self.run(root, "packaging/test-debs", ["LANTERN_DIST_DIR": first.path])
+        let test = try await Self.run(root, "packaging/test-debs", ["LANTERN_DIST_DIR": first.path])
         let failed = test.log.split(separator: "\n").filter { $0.hasPrefix("FAIL ") }
         for line in failed { Issue.record("test-debs: \(line.dropFirst(5))") }
         #expect(test.status == 0 && test.log.contains("test-debs: 0 failure(s)"),
                 "packaging/test-debs exited \(test.status):\n\(test.log)")
     }
 
-    /// Runs a packaging script with extra environment to completion (bounded) and
-    /// returns its exit status and output, which it also leaves in
-    /// .build-release/SCRIPT.log (a file, unlike a pipe, is complete once the script exits).
-    static func run(_ root: URL, _ script: String, _ environment: [String: String], arguments: [String] = []) throws -> (status: Int32, log: String) {
+    /// Runs a packaging script with extra environment to completion (at most 40 minutes)
+    /// and returns its exit status and output, which it also leaves in .build-release/SCRIPT.log.
+    static func run(_ root: URL, _ script: String, _ environment: [String: String], arguments: [String] = []) async throws -> (status: Int32, log: String) {
         let logFile = root.appendingPathComponent(".build-release/\((script as NSString).lastPathComponent).log")
         try FileManager.default.createDirectory(at: logFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let process = try RunningProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", #"log=$1; shift; exec "$0" "$@" > "$log" 2>&1"#, script, logFile.path] + arguments,
-                                         workingDirectory: root,
-                                         environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
-        let status = process.waitForExit(seconds: 40 * 60)
-        if status == nil { process.terminate() }
-        let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-        return (status ?? -1, status == nil ? log + "\n(killed after 40 minutes)" : log)
+        let result = try await TestSupport.runAwaiting(
+            root.appendingPathComponent(script).path, arguments, workingDirectory: root,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, log: logFile, timeoutSeconds: 40 * 60)
+        return (result.status, result.status == -1 ? result.output + "\n(killed after 40 minutes)" : result.output)
     }
 }

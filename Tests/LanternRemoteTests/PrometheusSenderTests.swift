@@ -10,7 +10,7 @@ import Testing
 /// The sender against a real Prometheus 2.42 receiver: what Lantern's WAL holds arrives
 /// unchanged, and an outage of the receiver (with a sender restart in it) loses nothing.
 struct PrometheusSenderTests {
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(3)))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(10)))
     func samplesArriveAndSurviveAnOutage() async throws {
         let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }

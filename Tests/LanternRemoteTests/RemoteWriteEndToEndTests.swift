@@ -9,7 +9,7 @@ import Testing
 struct RemoteWriteEndToEndTests {
     static let outageSeconds = 120.0
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(6)))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(10)))
     func outageGapIsFilledWithoutLossOrDuplicates() async throws {
         let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -9,7 +9,7 @@ import Testing
 
 /// The sender against a stub receiver answering scripted statuses: what is retried,
 /// what is dropped, and the headers it sends.
-@Suite(.serialized, .timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct SenderTests {
     /// Answers POSTs with the given statuses in turn (the last repeats; `429:3600` adds
     /// `Retry-After: 3600`), each after an optional delay in seconds (argv[3]), several at

@@ -11,7 +11,7 @@ struct TLSSenderTests {
     /// bcrypt (cost 4) of "s3cret".
     static let aliceHash = "$2y$04$DiKTKzHsW9BabfsAgnAJc.xY27Ts/D98KoET3R0hAts8maoykQpLm"
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(3)))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: RemoteTestSupport.prometheus)), .timeLimit(.minutes(10)))
     func httpsWithClientCertificatesAndBasicAuth() async throws {
         let directory = try TestSupport.temporaryDirectory("remote").path
         defer { try? FileManager.default.removeItem(atPath: directory) }

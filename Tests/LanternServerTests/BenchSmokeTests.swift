@@ -9,13 +9,13 @@ import Testing
     static let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test func quickRunPrintsEverySection() throws {
+    @Test func quickRunPrintsEverySection() async throws {
         let results = try TestSupport.temporaryDirectory("bench-results")
         defer { try? FileManager.default.removeItem(at: results) }
-        let run = try TestSupport.run("/usr/bin/python3", [
+        let run = try await TestSupport.runAwaiting("/usr/bin/python3", [
             Self.repository.appendingPathComponent("bench/run").path, "--quick", "--skip-build",
             "--bin-dir", TestSupport.productsDirectory.path, "--out", results.path,
-        ])
+        ], timeoutSeconds: 15 * 60)
         #expect(run.status == 0, "bench/run --quick failed:\n\(run.output)")
         for heading in [
             "## 1. Scrape cost", "## 2. Under load", "## 3. At scale: textfile collector",

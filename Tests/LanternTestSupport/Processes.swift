@@ -23,6 +23,45 @@ extension TestSupport {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Runs a command of minutes to completion without holding a thread while it runs, so
+    /// that it does not take one of the few (one per core) that every other test, and the
+    /// code under test, share. Output goes to `log` (kept) or a temporary file; after
+    /// `timeoutSeconds` the command is killed and the status is -1.
+    public static func runAwaiting(
+        _ executable: String, _ arguments: [String], workingDirectory: URL? = nil, environment: [String: String]? = nil,
+        log: URL? = nil, timeoutSeconds: Double
+    ) async throws -> (status: Int32, output: String) {
+        let logFile = log ?? FileManager.default.temporaryDirectory.appendingPathComponent("lantern-run-\(UUID().uuidString).log")
+        defer { if log == nil { try? FileManager.default.removeItem(at: logFile) } }
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
+        if let environment { process.environment = environment }
+        process.standardOutput = handle
+        process.standardError = handle
+        let watchdog = Task {
+            try await Task.sleep(nanoseconds: UInt64(timeoutSeconds * 1_000_000_000))
+            kill(process.processIdentifier, SIGKILL)
+        }
+        defer { watchdog.cancel() }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        let output = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+        return (killed ? -1 : process.terminationStatus, output)
+    }
+
     /// Starts a long-running program with its combined output written to `log`; the caller
     /// stops it with `stop`.
     public static func start(_ executable: String, _ arguments: [String], log: URL) throws -> Process {
