@@ -12,23 +12,10 @@ import Testing
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 
-    /// A server scraping its own `/metrics` every second, with 2 s blocks.
     private static func startServer(_ directory: URL, extra: [String]) throws -> (Process, Int) {
         let port = TestSupport.freePort()
-        let config = directory.appendingPathComponent("lantern.yml")
-        try """
-            global:
-              scrape_interval: 1s
-            scrape_configs:
-              - job_name: self
-                static_configs: [{targets: ['127.0.0.1:\(port)']}]
-
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let server = try TestSupport.start(TestSupport.server, [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(port)", "--storage.tsdb.min-block-duration=2s", "--storage.tsdb.max-block-duration=2s",
-        ] + extra, log: directory.appendingPathComponent("server.log"))
-        return (server, port)
+        let data = directory.appendingPathComponent("data").path
+        return (try SelfScrapingServer.start(in: directory, data: data, port: port, log: "server.log", extra: extra), port)
     }
 
     @Test func disabledAnswersAsPrometheus() throws {

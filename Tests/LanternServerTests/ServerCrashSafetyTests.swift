@@ -6,23 +6,6 @@ import Testing
 /// flipped chunk byte) and its disk filled while it ingests: each time it keeps running,
 /// says what it lost in its log and its `/metrics`, and serves the rest.
 @Suite(.serialized) struct ServerCrashSafetyTests {
-    /// A server scraping its own `/metrics` every second, 2 s blocks, into `data`.
-    private static func start(_ directory: URL, data: String, port: Int, log: String) throws -> Process {
-        let config = directory.appendingPathComponent("lantern.yml")
-        try """
-            global:
-              scrape_interval: 1s
-            scrape_configs:
-              - job_name: self
-                static_configs: [{targets: ['127.0.0.1:\(port)']}]
-
-            """.write(to: config, atomically: true, encoding: .utf8)
-        return try TestSupport.start(TestSupport.server, [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(data)", "--web.listen-address=127.0.0.1:\(port)",
-            "--storage.tsdb.min-block-duration=2s", "--storage.tsdb.max-block-duration=2s",
-        ], log: directory.appendingPathComponent(log))
-    }
-
     /// One sample value of the server's own `/metrics`.
     private static func selfMetric(port: Int, _ name: String) -> Double? {
         guard let result = try? TestSupport.run("/usr/bin/curl", ["-sf", "--max-time", "10", "http://127.0.0.1:\(port)/metrics"]),
@@ -53,7 +36,7 @@ import Testing
         var newestWithRecords: String?
         for attempt in 1...3 where newestWithRecords == nil {
             let runStart = Date().timeIntervalSince1970
-            let first = try Self.start(directory, data: data, port: port, log: "run\(attempt).log")
+            let first = try SelfScrapingServer.start(in: directory, data: data, port: port, log: "run\(attempt).log")
             // Blocks on disk, and this run has scraped a few times (so its WAL holds records).
             let ready = TestSupport.waitFor(seconds: 40) { () -> Bool? in
                 Self.blockDirectories(data).count >= 2 && (Self.count(port: port, "count_over_time(up[1h])") ?? 0) >= 8
@@ -79,7 +62,7 @@ import Testing
         chunkBytes[40] ^= 0x01
         try chunkBytes.write(to: URL(fileURLWithPath: chunkPath))
 
-        let server = try Self.start(directory, data: data, port: port, log: "second.log")
+        let server = try SelfScrapingServer.start(in: directory, data: data, port: port, log: "second.log")
         defer { TestSupport.stop(server) }
         let corruptions = TestSupport.waitFor(seconds: 20) { Self.selfMetric(port: port, "prometheus_tsdb_wal_corruptions_total") }
         #expect(corruptions == 1)
@@ -115,7 +98,7 @@ import Testing
         }
         let data = mountPoint + "/data"
         let port = TestSupport.freePort()
-        var server = try Self.start(directory, data: data, port: port, log: "server.log")
+        var server = try SelfScrapingServer.start(in: directory, data: data, port: port, log: "server.log")
         defer { TestSupport.stop(server) }
         try #require(TestSupport.waitFor(seconds: 20) { (Self.count(port: port, "count_over_time(up[1h])") ?? 0) >= 2 ? true : nil } == true)
 
@@ -144,7 +127,7 @@ import Testing
         // The WAL written across the failures replays cleanly.
         let storedBefore = Self.count(port: port, "count_over_time(up[1h])") ?? 0
         TestSupport.stop(server)
-        server = try Self.start(directory, data: data, port: port, log: "restart.log")
+        server = try SelfScrapingServer.start(in: directory, data: data, port: port, log: "restart.log")
         let corruptions = TestSupport.waitFor(seconds: 20) { Self.selfMetric(port: port, "prometheus_tsdb_wal_corruptions_total") }
         #expect(corruptions == 0)
         #expect((TestSupport.waitFor(seconds: 20) { Self.count(port: port, "count_over_time(up[1h])") } ?? 0) >= storedBefore)

@@ -21,14 +21,7 @@ public final class AnchoredRegex: @unchecked Sendable {
     /// The whole match and its capture groups, for label_replace's `$1` expansion.
     public func captures(in text: String) -> RegexCaptures? {
         guard let match = try? regex.wholeMatch(in: text) else { return nil }
-        var numbered: [String] = []
-        var named: [String: String] = [:]
-        for capture in match.output {
-            let value = capture.substring.map(String.init) ?? ""
-            numbered.append(value)
-            if let name = capture.name { named[name] = value }
-        }
-        return RegexCaptures(numbered: numbered, named: named)
+        return RegexCaptures(match.output)
     }
 }
 
@@ -40,6 +33,18 @@ public struct RegexCaptures: Sendable {
     public init(numbered: [String], named: [String: String]) {
         self.numbered = numbered
         self.named = named
+    }
+
+    /// The groups of a match; a group that did not take part is "", as in Go.
+    public init(_ output: AnyRegexOutput) {
+        var numbered: [String] = []
+        var named: [String: String] = [:]
+        for capture in output {
+            let value = capture.substring.map(String.init) ?? ""
+            numbered.append(value)
+            if let name = capture.name { named[name] = value }
+        }
+        self.init(numbered: numbered, named: named)
     }
 
     /// Go's `Regexp.Expand` template: `$1`, `${1}`, `$name`, `${name}`, `$$`.

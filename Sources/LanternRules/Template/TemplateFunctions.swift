@@ -112,14 +112,7 @@ enum TemplateFunctions {
         var rest = text[...]
         while let match = try? regex.firstMatch(in: rest) {
             result += rest[..<match.range.lowerBound]
-            var numbered: [String] = []
-            var named: [String: String] = [:]
-            for capture in match.output {
-                let value = capture.substring.map(String.init) ?? ""
-                numbered.append(value)
-                if let name = capture.name { named[name] = value }
-            }
-            result += RegexCaptures(numbered: numbered, named: named).expand(replacement)
+            result += RegexCaptures(match.output).expand(replacement)
             if match.range.isEmpty {
                 guard match.range.upperBound < rest.endIndex else { rest = rest[rest.endIndex...]; break }
                 result.append(rest[match.range.upperBound])
