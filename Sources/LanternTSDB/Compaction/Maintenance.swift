@@ -16,6 +16,7 @@ extension TSDB {
             try BlockCompactor.compactBlocks(of: self)
             try applyRetention()
             if headWasCut { try truncateWAL() }
+            releaseFreedMemory()
         }
     }
 
@@ -29,6 +30,7 @@ extension TSDB {
                 try persistHead(start..<min(maxTime, start + options.minBlockDuration))
             }
             try truncateWAL()
+            releaseFreedMemory()
         }
     }
 

@@ -1,12 +1,12 @@
 import LanternPromQL
 
-/// The in-memory part of the database: series by label set (a hash map) and by
-/// reference, a postings index (label pair -> sorted references) for matcher lookups,
-/// and the time span of the samples held. A value type mutated under the database lock.
+/// The in-memory part of the database: series by reference and by label set (one
+/// compact table), a postings index (label pair -> sorted references) for matcher
+/// lookups, and the time span of the samples held. A value type mutated under the
+/// database lock.
 struct Head: Sendable {
     let chunkRange: Int64
-    private(set) var seriesByReference: [UInt64: MemorySeries] = [:]
-    private var referenceByLabels: [Labels: UInt64] = [:]
+    private(set) var seriesByReference = SeriesTable()
     private var postingsByName: [String: [String: [UInt64]]] = [:]
     private(set) var nextReference: UInt64 = 1
     private(set) var minTime: Int64 = .max
@@ -21,15 +21,14 @@ struct Head: Sendable {
     var chunkCount: Int { seriesByReference.values.reduce(0) { $0 + $1.closedChunks.count + ($1.openChunk == nil ? 0 : 1) } }
     var isEmpty: Bool { minTime > maxTime }
 
-    func reference(of labels: Labels) -> UInt64? { referenceByLabels[labels] }
+    func reference(of labels: Labels) -> UInt64? { seriesByReference.reference(of: labels) }
 
     /// The series' reference, creating the series (with `reference` when replaying the WAL).
     mutating func getOrCreate(_ labels: Labels, reference wanted: UInt64? = nil) -> (reference: UInt64, created: Bool) {
-        if let existing = referenceByLabels[labels] { return (existing, false) }
+        if let existing = seriesByReference.reference(of: labels) { return (existing, false) }
         let reference = wanted ?? nextReference
         nextReference = max(nextReference, reference + 1)
-        seriesByReference[reference] = MemorySeries(reference: reference, labels: labels)
-        referenceByLabels[labels] = reference
+        seriesByReference.insert(MemorySeries(reference: reference, labels: labels))
         for label in labels.pairs {
             // References only grow, except on WAL replay of older ids: keep lists sorted.
             var list = postingsByName[label.name, default: [:]][label.value, default: []]
@@ -50,8 +49,7 @@ struct Head: Sendable {
 
     /// Appends a sample already validated by `checkAppendable`.
     mutating func append(_ reference: UInt64, _ timestamp: Int64, _ value: Double) {
-        guard seriesByReference[reference] != nil else { return }
-        seriesByReference[reference]!.append(timestamp, value, chunkRange: chunkRange)
+        guard seriesByReference.update(reference, { $0.append(timestamp, value, chunkRange: chunkRange) }) != nil else { return }
         minTime = min(minTime, timestamp)
         maxTime = max(maxTime, timestamp)
     }
@@ -61,18 +59,17 @@ struct Head: Sendable {
         minValidTime = max(minValidTime, boundary)
         var removed = Set<UInt64>()
         var newMinTime = Int64.max
-        for reference in Array(seriesByReference.keys) {
-            seriesByReference[reference]!.truncate(before: boundary)
-            let series = seriesByReference[reference]!
+        seriesByReference.removeAll { series in
+            series.truncate(before: boundary)
             if let seriesMin = series.minTime {
                 newMinTime = min(newMinTime, seriesMin)
-            } else if series.lastSample != nil {
-                // Only series whose samples are all persisted go: a series created by an
-                // appender that has not committed yet has no sample and must stay.
-                removed.insert(reference)
-                referenceByLabels[seriesByReference[reference]!.labels] = nil
-                seriesByReference[reference] = nil
+                return false
             }
+            // Only series whose samples are all persisted go: a series created by an
+            // appender that has not committed yet has no sample and must stay.
+            guard series.lastSample != nil else { return false }
+            removed.insert(series.reference)
+            return true
         }
         minTime = newMinTime
         if newMinTime == .max { maxTime = .min }
@@ -103,7 +100,7 @@ struct Head: Sendable {
 }
 
 extension Head: PostingsSource {
-    func allSeriesIDs() -> [UInt64] { seriesByReference.keys.sorted() }
+    func allSeriesIDs() -> [UInt64] { seriesByReference.keys }
 
     func seriesIDs(_ name: String, _ value: String) -> [UInt64] { postingsByName[name]?[value] ?? [] }
 
