@@ -56,6 +56,8 @@ struct SeriesTable: Sendable {
             slot = reused
             slots[Int(slot)] = series
         } else {
+            // Grown by a quarter, not doubled: ~128 bytes a slot, up to half of them unused.
+            if slots.count == slots.capacity { slots.reserveCapacity(slots.count + slots.count / 4 + 64) }
             slot = Int32(slots.count)
             slots.append(series)
         }
