@@ -77,6 +77,37 @@ import Testing
         #expect(head.getOrCreate(series(3)).reference == 5001)
     }
 
+    @Test func restartReplaysTheSameReferencesAfterTruncation() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try TSDB(directory: directory.path, options: testOptions(blockDuration: 1000))
+        let appender = database.appender()
+        var references: [Int: SeriesRef] = [:]
+        for index in 0..<40 {
+            references[index] = try appender.append(labels: series(index), timestampMilliseconds: 100, value: 1)
+            // Odd series go on past the first block; even ones end in it and leave the head.
+            if index % 2 == 1 { try appender.append(labels: series(index), timestampMilliseconds: 1500, value: 2) }
+        }
+        try appender.commit()
+        try database.persistHead(upTo: 1000)
+        let created = try appender.append(labels: series(40), timestampMilliseconds: 1600, value: 3)
+        try appender.commit()
+        #expect(created == 41)
+        try database.close()
+
+        let reopened = try TSDB(directory: directory.path, options: testOptions(blockDuration: 1000))
+        defer { try? reopened.close() }
+        reopened.state.withLock { state in
+            #expect(state.head.seriesCount == 21)
+            for index in 0..<40 {
+                #expect(state.head.reference(of: series(index)) == (index % 2 == 1 ? references[index] : nil))
+            }
+            #expect(state.head.reference(of: series(40)) == 41)
+        }
+        #expect(try readAll(reopened)[series(40)]?.map(\.value) == [3])
+        #expect(try readAll(reopened)[series(0)]?.map(\.value) == [1])
+    }
+
     @Test func labelLookupsSurviveManyRemovalsInProbeRuns() {
         // Thousands of removals and insertions in a small, dense hash table exercise the
         // backward-shift deletion: a wrong shift loses a series from lookups by labels.
