@@ -132,10 +132,28 @@ final class SystemdSandbox {
         if let unit { argv.append(unit) }
         let result = try runCommand([Self.tool, "exec"] + argv, environment: environment)
         guard result.status == 0 else { throw SandboxError("systemctl show \(unit ?? ""): \(result.errorOutput)") }
+        return Self.properties(result.output)
+    }
+
+    /// `Key=value` lines as a dictionary.
+    private static func properties(_ text: String) -> [String: String] {
         var values: [String: String] = [:]
-        for line in result.output.split(separator: "\n") {
+        for line in text.split(separator: "\n") {
             guard let equals = line.firstIndex(of: "=") else { continue }
             values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return values
+    }
+
+    /// One property of many units, by unit, from a single `systemctl show`.
+    func show(units: Set<String>, _ property: String) throws -> [String: String] {
+        let result = try runCommand([Self.tool, "exec", "systemctl", "show", "-p", "Id,\(property)"] + units.sorted(), environment: environment)
+        guard result.status == 0 else { throw SandboxError("systemctl show \(property): \(result.errorOutput)") }
+        var values: [String: String] = [:]
+        // One block per unit, blank-line separated.
+        for block in result.output.components(separatedBy: "\n\n") {
+            let fields = Self.properties(block)
+            if let id = fields["Id"] { values[id] = fields[property] }
         }
         return values
     }
