@@ -32,6 +32,7 @@ import Testing
         try (1...5).map { "lantern_limited{n=\"\($0)\"} \($0)" }.joined(separator: "\n").appending("\n")
             .write(to: served.appendingPathComponent("limited"), atomically: true, encoding: .utf8)
         let targetPort = TestSupport.freePort(), refusedPort = TestSupport.freePort()
+        let unanswered = try UnansweredPort()
         let target = try TestSupport.start("/usr/bin/python3", ["-m", "http.server", "\(targetPort)", "--bind", "127.0.0.1", "--directory", served.path],
                                                  log: directory.appendingPathComponent("target.log"))
         defer { TestSupport.stop(target) }
@@ -56,6 +57,12 @@ import Testing
                 static_configs: [{targets: ['127.0.0.1:\(targetPort)']}]
               - job_name: refused
                 static_configs: [{targets: ['127.0.0.1:\(refusedPort)']}]
+              - job_name: refused-by-name
+                static_configs: [{targets: ['localhost:\(refusedPort)']}]
+              - job_name: unresolvable
+                static_configs: [{targets: ['nosuch.invalid:9100']}]
+              - job_name: unanswered
+                static_configs: [{targets: ['127.0.0.1:\(unanswered.port)']}]
 
             """.write(to: config, atomically: true, encoding: .utf8)
         let common = ["--config.file=\(config.path)", "--query.max-samples=20"]
@@ -70,24 +77,37 @@ import Testing
         defer { TestSupport.stop(prometheus) }
 
         for port in [serverPort, prometheusPort] {
-            let scraped = TestSupport.waitFor(seconds: 30) { TestSupport.vector(port: port, "up")?.count == 5 ? true : nil }
-            try #require(scraped == true, "port \(port): not all five jobs scraped")
+            let scraped = TestSupport.waitFor(seconds: 30) { TestSupport.vector(port: port, "up")?.count == 8 ? true : nil }
+            try #require(scraped == true, "port \(port): not all eight jobs scraped")
         }
         Thread.sleep(forTimeInterval: 2)
+        // Prometheus's words for what depends on this machine (its hosts file and resolver).
+        let prometheusTargets = TestSupport.activeTargetsByJob(port: prometheusPort) ?? [:]
+        let refusedByName = prometheusTargets["refused-by-name"]?["lastError"] as? String ?? ""
+        let unresolvable = prometheusTargets["unresolvable"]?["lastError"] as? String ?? ""
+        #expect(refusedByName.hasPrefix("Get \"http://localhost:\(refusedPort)/metrics\": dial tcp ") && refusedByName.hasSuffix(": connect: connection refused"), "\(refusedByName)")
+        #expect(unresolvable.hasPrefix("Get \"http://nosuch.invalid:9100/metrics\": dial tcp: lookup nosuch.invalid on ") && unresolvable.hasSuffix(": no such host"),
+                "this machine's DNS must answer NXDOMAIN for .invalid: \(unresolvable)")
         for port in [serverPort, prometheusPort] {
             let who = port == serverPort ? "lantern" : "prometheus"
             // sample_limit: the whole scrape fails, `up` is 0, the target says why.
             #expect(TestSupport.vector(port: port, "up{job=\"limited\"} == 0")?.count == 1, "\(who)")
             #expect(TestSupport.vector(port: port, "lantern_limited")?.isEmpty == true, "\(who)")
-            let targets = (TestSupport.json(port: port, "/api/v1/targets")?["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] ?? []
-            let limited = targets.first { ($0["labels"] as? [String: String])?["job"] == "limited" }
-            #expect(limited?["lastError"] as? String == "sample limit exceeded", "\(who)")
+            let targets = TestSupport.activeTargetsByJob(port: port) ?? [:]
+            let lastError = { (job: String) in targets[job]?["lastError"] as? String }
+            #expect(lastError("limited") == "sample limit exceeded", "\(who)")
             // A failed request is worded as Go's http.Client words it: users and tools match on it.
-            let lastError = { (job: String) in targets.first { ($0["labels"] as? [String: String])?["job"] == job }?["lastError"] as? String }
             // Go prints the reason the server sent ("File not found" from Python); Lantern the
             // standard one for the code, as SwiftNIO keeps no other (docs/compatibility.md).
             #expect(lastError("missing") == "server returned HTTP status 404 " + (who == "lantern" ? "Not Found" : "File not found"), "\(who)")
             #expect(lastError("refused") == "Get \"http://127.0.0.1:\(refusedPort)/metrics\": dial tcp 127.0.0.1:\(refusedPort): connect: connection refused", "\(who)")
+            // The address dialed, not the name, and the DNS server asked.
+            #expect(lastError("refused-by-name") == refusedByName, "\(who)")
+            #expect(lastError("unresolvable") == unresolvable, "\(who)")
+            // Go says one or the other as two of its timers race; Lantern always the first.
+            let unansweredURL = "Get \"http://127.0.0.1:\(unanswered.port)/metrics\": "
+            let timedOut = [unansweredURL + "context deadline exceeded", unansweredURL + "dial tcp 127.0.0.1:\(unanswered.port): i/o timeout"]
+            #expect(who == "lantern" ? lastError("unanswered") == timedOut[0] : timedOut.contains(lastError("unanswered") ?? ""), "\(who)")
             // honor_labels: the target's job and instance win; otherwise they become exported_*.
             let withJob = Set((TestSupport.vector(port: port, "lantern_with_job") ?? []).compactMap { $0["metric"] as? [String: String] })
             #expect(withJob == [
@@ -120,7 +140,7 @@ import Testing
         let theirPost = try Self.request(port: prometheusPort, "/api/v1/query_range", form: form)
         #expect(posted.status == 200 && theirPost.status == 200)
         let results = { (body: [String: Any]) in ((body["data"] as? [String: Any])?["result"] as? [Any])?.count }
-        #expect(results(posted.body) == 5 && results(posted.body) == results(theirPost.body))
+        #expect(results(posted.body) == 8 && results(posted.body) == results(theirPost.body))
     }
 
     /// No `--config.file` and no prometheus.yml in the working directory: localhost:9100

@@ -8,6 +8,16 @@ extension TestSupport {
         return (try? JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [String: Any]
     }
 
+    /// `/api/v1/targets`' active targets by their `job` label (one target per job); nil while
+    /// the server is not answering.
+    public static func activeTargetsByJob(port: Int) -> [String: [String: Any]]? {
+        guard let reply = json(port: port, "/api/v1/targets"),
+              let active = (reply["data"] as? [String: Any])?["activeTargets"] as? [[String: Any]] else { return nil }
+        var byJob: [String: [String: Any]] = [:]
+        for target in active { byJob[(target["labels"] as? [String: String])?["job"] ?? ""] = target }
+        return byJob
+    }
+
     /// The vector result of an instant query.
     public static func vector(port: Int, _ query: String) -> [[String: Any]]? {
         let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query

@@ -132,27 +132,13 @@ public struct ScrapeHTTPClient: Sendable {
         } catch let error as BoringSSLError {
             throw ScrapeHTTPError(description: "TLS connection to \(request.host):\(request.port) failed: \(ClientTLS.reason(error))")
         } catch let error as NIOConnectionError {
-            throw ScrapeHTTPError(description: Self.dialFailure(error, host: request.host, port: request.port))
+            throw ScrapeHTTPError(description: GoDialError.describe(error))
+        } catch ChannelError.connectTimeout {
+            // The connect timeout is the request's deadline: it ran out while connecting.
+            // Go says so, or "dial tcp <addr>: i/o timeout" when its dialer's timer is seen
+            // first (a race in net/http; Prometheus shows the former most often).
+            throw ScrapeHTTPError(description: "context deadline exceeded")
         }
-    }
-
-    /// A failed connect in Go's net package wording (`dial tcp 127.0.0.1:9: connect: connection
-    /// refused`), which Prometheus users know from its targets page.
-    static func dialFailure(_ error: NIOConnectionError, host: String, port: Int) -> String {
-        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        guard let failure = error.connectionErrors.first else { return "dial tcp: lookup \(host): no such host" }
-        let text: String
-        switch failure.error {
-        case let io as IOError:
-            // glibc's strerror with Go's lower-case first letter ("connection refused").
-            let message = String(cString: strerror(io.errnoCode))
-            text = message.prefix(1).lowercased() + message.dropFirst()
-        case ChannelError.connectTimeout:
-            text = "i/o timeout"
-        default:
-            text = "\(failure.error)"
-        }
-        return "dial tcp \(address): connect: \(text)"
     }
 }
 
