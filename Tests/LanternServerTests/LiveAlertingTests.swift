@@ -88,14 +88,18 @@ import Testing
         return config
     }
 
-    /// How the test reaches Alertmanager's API: its route prefix and basic auth user.
+    /// How the test reaches Alertmanager's API: its route prefix, basic auth user, and
+    /// over TLS the CA and client certificate.
     struct AlertmanagerAccess {
         var prefix = ""
         var credentials: String?
+        var tls: TLSFixtures?
     }
 
     static func alertmanagerAlerts(port: Int, access: AlertmanagerAccess = AlertmanagerAccess()) -> [[String: Any]]? {
-        let arguments = ["-sf", "--max-time", "5"] + (access.credentials.map { ["-u", $0] } ?? []) + ["http://127.0.0.1:\(port)\(access.prefix)/api/v2/alerts"]
+        let tls = access.tls.map { ["--cacert", $0.caFile, "--cert", $0.clientCert, "--key", $0.clientKey] } ?? []
+        let scheme = access.tls == nil ? "http" : "https"
+        let arguments = ["-sf", "--max-time", "5"] + (access.credentials.map { ["-u", $0] } ?? []) + tls + ["\(scheme)://127.0.0.1:\(port)\(access.prefix)/api/v2/alerts"]
         guard let result = try? TestSupport.run("/usr/bin/curl", arguments), result.status == 0 else { return nil }
         return (try? JSONSerialization.jsonObject(with: Data(result.output.utf8))) as? [[String: Any]]
     }
@@ -315,6 +319,63 @@ import Testing
         kill(server.processIdentifier, SIGHUP)
         let refused = TestSupport.waitFor(seconds: 20) { Self.notificationErrors(port: port).flatMap { $0 > before ? true : nil } }
         #expect(refused == true, "a refused password was never counted")
+    }
+
+    /// `scheme: https` with a `tls_config` (its CA, the client certificate Alertmanager
+    /// demands) against Alertmanager serving TLS through `--web.config.file`: alerts
+    /// arrive; after a reload that trusts another CA, the handshake fails and each send is
+    /// counted as failed, with the reason in the log.
+    @Test(.timeLimit(.minutes(2)))
+    func notifiesOverTLSWithAClientCertificate() throws {
+        let processes = try Scene("rules-am-tls")
+        defer { processes.tearDown() }
+        let directory = processes.directory
+        let certificates = try TLSFixtures()
+        let webConfig = try certificates.writeConfig("am-web.yml", """
+            tls_server_config:
+              cert_file: \(certificates.serverCert)
+              key_file: \(certificates.serverKey)
+              client_auth_type: RequireAndVerifyClientCert
+              client_ca_file: \(certificates.caFile)
+
+            """)
+        let access = AlertmanagerAccess(tls: certificates)
+        let alertmanagerPort = TestSupport.freePort()
+        _ = try Self.startAlertmanager(processes, directory: directory, port: alertmanagerPort, extraArguments: ["--web.config.file=\(webConfig)"], access: access)
+        let tlsConfig = { (caFile: String) in
+            "tls_config: {ca_file: '\(caFile)', cert_file: '\(certificates.clientCert)', key_file: '\(certificates.clientKey)'}"
+        }
+        let writeConfig = { (caFile: String) in
+            try Self.writeConfig(
+                directory, source: "lantern", rules: "always-rules.yml", exporterPort: TestSupport.freePort(), alertmanagerPort: alertmanagerPort,
+                alertmanagerOptions: ["scheme: https", tlsConfig(caFile)])
+        }
+        let config = try writeConfig(certificates.caFile)
+        let port = TestSupport.freePort()
+        let log = directory.appendingPathComponent("lantern.log")
+        let server = try processes.start(TestSupport.server, [
+            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(port)", "--rules.alert.resend-delay=1s",
+        ], log: log)
+        let delivered = TestSupport.waitFor(seconds: 30) { () -> Bool? in
+            Self.labelSets(Self.alertmanagerAlerts(port: alertmanagerPort, access: access) ?? [], source: "lantern")
+                == [["alertname": "AlwaysFiring", "severity": "none"]] ? true : nil
+        }
+        #expect(delivered == true, "Alertmanager over TLS never got the alert: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        let alertmanagers = TestSupport.json(port: port, "/api/v1/alertmanagers")?["data"] as? [String: Any]
+        let active = (alertmanagers?["activeAlertmanagers"] as? [[String: Any]])?.compactMap { $0["url"] as? String }
+        #expect(active == ["https://127.0.0.1:\(alertmanagerPort)/api/v2/alerts"])
+
+        let before = try #require(Self.notificationErrors(port: port))
+        _ = try writeConfig(certificates.strangerCert)
+        kill(server.processIdentifier, SIGHUP)
+        let refused = TestSupport.waitFor(seconds: 20) { Self.notificationErrors(port: port).flatMap { $0 > before ? true : nil } }
+        #expect(refused == true, "a send to an Alertmanager whose certificate is not trusted was never counted as failed")
+        let logged = TestSupport.waitFor(seconds: 10) { () -> Bool? in
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            return text.contains("Error sending alert") && text.contains("CERTIFICATE_VERIFY_FAILED") ? true : nil
+        }
+        #expect(logged == true, "the failed handshake is not in the log")
     }
 
     /// `lantern_notifications_errors_total` of the (one) Alertmanager, from `/metrics`.

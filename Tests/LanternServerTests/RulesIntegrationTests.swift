@@ -80,9 +80,11 @@ import Testing
         #expect(config.alerting.relabelConfigs.count == 1)
     }
 
-    /// What Lantern does not do is refused with the key path, line and reason.
+    /// What is wrong, or what Lantern does not do, is refused with the key path, line and reason.
     @Test(arguments: [
-        ("alerting:\n  alertmanagers:\n    - scheme: https\n", "alerting.alertmanagers[0].scheme", "scheme https is not supported yet"),
+        ("alerting:\n  alertmanagers:\n    - scheme: ftp\n", "alerting.alertmanagers[0].scheme", "invalid scheme, must be http or https"),
+        ("alerting:\n  alertmanagers:\n    - scheme: https\n      tls_config: {ca_file: /nonexistent/ca.pem}\n",
+         "alerting.alertmanagers[0].tls_config.ca_file", "does not exist"),
         ("alerting:\n  alertmanagers:\n    - file_sd_configs: [{files: [a.json]}]\n", "alerting.alertmanagers[0].file_sd_configs", "not supported yet"),
         ("alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['noport']}]\n", "alerting.alertmanagers[0].static_configs[0]", "missing port"),
     ])

@@ -94,7 +94,7 @@ public final class AlertmanagerNotifier: AlertSink, Sendable {
                     var headers = [("Content-Type", "application/json"), ("User-Agent", ScrapeHTTPClient.userAgent)]
                     if let authorization = target.authorization { headers.append(("Authorization", authorization)) }
                     let request = HTTPClientRequest(
-                        method: .POST, host: target.host, port: target.port, requestTarget: target.alertsPath, headers: headers, body: body)
+                        method: .POST, host: target.host, port: target.port, requestTarget: target.alertsPath, headers: headers, body: body, tls: target.tls)
                     // Prometheus counts a batch as sent to each Alertmanager it was attempted on.
                     self.counters.withLock { $0.sent[target.url, default: 0] += batch.count }
                     do {

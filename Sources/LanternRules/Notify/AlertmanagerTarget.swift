@@ -1,5 +1,7 @@
+import LanternScrape
+
 /// One Alertmanager from `alerting.alertmanagers[].static_configs`: where to POST.
-public struct AlertmanagerTarget: Sendable, Equatable {
+public struct AlertmanagerTarget: Sendable {
     public var host: String
     public var port: Int
     public var scheme: String
@@ -8,8 +10,15 @@ public struct AlertmanagerTarget: Sendable, Equatable {
     public var authorization: String?
     /// Milliseconds; Prometheus' default is 10s.
     public var timeout: Int64
+    /// For `https`: the `tls_config`, shared by the Alertmanagers of one entry so that its
+    /// files are read once, at the first send.
+    public var tls: ClientTLS?
 
-    public init(host: String, port: Int, scheme: String = "http", alertsPath: String = "/api/v2/alerts", authorization: String? = nil, timeout: Int64 = 10_000) {
+    public init(
+        host: String, port: Int, scheme: String = "http", alertsPath: String = "/api/v2/alerts", authorization: String? = nil, timeout: Int64 = 10_000,
+        tls: ClientTLS? = nil
+    ) {
+        self.tls = tls
         self.host = host
         self.port = port
         self.scheme = scheme

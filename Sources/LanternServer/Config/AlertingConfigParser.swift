@@ -28,13 +28,10 @@ enum AlertingConfigParser {
         guard ["v1", "v2"].contains(version) else { throw fields["api_version"]!.error("expected Alertmanager api version to be one of [v1 v2]") }
         let timeout = try fields["timeout"].map { value throws(ConfigError) in try ConfigParser.positive(value) } ?? 10_000
         let scheme = try fields["scheme"]?.string() ?? "http"
-        switch scheme {
-        case "http": break
-        case "https": throw fields["scheme"]!.error("scheme https is not supported yet: Lantern notifies Alertmanager over plain HTTP only")
-        default: throw fields["scheme"]!.error("invalid scheme, must be http or https")
-        }
+        guard ["http", "https"].contains(scheme) else { throw fields["scheme"]!.error("invalid scheme, must be http or https") }
         let authorization = try AuthorizationParser.header(basicAuth: fields["basic_auth"], authorization: fields["authorization"])
-        if let tls = fields["tls_config"] { try TLSConfigParser.validate(tls) }
+        // One TLS context for the entry's Alertmanagers, used by those reached over https.
+        let tls = ClientTLS(settings: try fields["tls_config"].map { value throws(ConfigError) in try TLSConfigParser.parse(value) } ?? TLSClientSettings())
         let relabelConfigs = try RelabelConfigParser.parseList(fields["relabel_configs"])
         let pathPrefix = try fields["path_prefix"]?.string() ?? ""
 
@@ -52,10 +49,11 @@ enum AlertingConfigParser {
                 guard let colon = finalAddress.lastIndex(of: ":"), let port = Int(finalAddress[finalAddress.index(after: colon)...]) else {
                     throw group.error("invalid Alertmanager address \(goQuoted(finalAddress)): missing port")
                 }
+                let finalScheme = relabelled["__scheme__"] ?? scheme
                 targets.append(AlertmanagerTarget(
-                    host: String(finalAddress[..<colon]), port: port, scheme: scheme,
+                    host: String(finalAddress[..<colon]), port: port, scheme: finalScheme,
                     alertsPath: relabelled["__alerts_path__"] ?? joinedAlertsPath(prefix: pathPrefix, version: version),
-                    authorization: authorization, timeout: timeout))
+                    authorization: authorization, timeout: timeout, tls: finalScheme == "https" ? tls : nil))
             }
         }
         return targets

@@ -4,10 +4,6 @@ import LanternScrape
 /// `tls_config` of scrape configs (and of remote write and alerting): keys, referenced
 /// files that must exist, versions; `parse` gives the settings the HTTPS client uses.
 enum TLSConfigParser {
-    static func validate(_ value: YAMLValue) throws(ConfigError) {
-        _ = try parse(value)
-    }
-
     static func parse(_ value: YAMLValue) throws(ConfigError) -> TLSClientSettings {
         let fields = try value.mapping(allowed: ["ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify", "min_version", "max_version"])
         var settings = TLSClientSettings()
