@@ -4,58 +4,24 @@ import Testing
 
 /// `scheme: https` with `tls_config`: lantern-server scrapes a lantern-exporter that serves
 /// TLS through its `--web.config.file` and demands a client certificate, with certificates
-/// made by the openssl CLI (a CA, the exporter's certificate, a client certificate, and a
-/// second CA that signed none of them).
+/// made by the openssl CLI (TLSFixtures: a CA, the exporter's and a client's certificates
+/// it signed, and a stranger's self-signed certificate trusted in its stead).
 @Suite(.serialized) struct HTTPSScrapeTests {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    private static func openssl(_ arguments: [String], in directory: URL) throws {
-        let result = try TestSupport.run("/usr/bin/openssl", arguments.map {
-            $0.hasSuffix(".pem") || $0.hasSuffix(".key") || $0.hasSuffix(".csr") || $0.hasSuffix(".ext") ? directory.appendingPathComponent($0).path : $0
-        })
-        guard result.status == 0 else { throw Failure(description: "openssl \(arguments.joined(separator: " ")): \(result.output)") }
-    }
-
-    /// `ca.pem`/`other-ca.pem`, and `server.pem` (127.0.0.1, exporter.test) and `client.pem` signed by `ca.pem`.
-    private static func makeCertificates(in directory: URL) throws {
-        for name in ["ca", "other-ca"] {
-            try openssl([
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(name).key",
-                "-out", "\(name).pem", "-days", "2", "-subj", "/CN=Lantern test \(name)",
-            ], in: directory)
-        }
-        let extensions = [
-            "server": "subjectAltName=IP:127.0.0.1,DNS:exporter.test\nextendedKeyUsage=serverAuth\n",
-            "client": "extendedKeyUsage=clientAuth\n",
-        ]
-        for (name, text) in extensions {
-            try text.write(to: directory.appendingPathComponent("\(name).ext"), atomically: true, encoding: .utf8)
-            try openssl([
-                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(name).key",
-                "-out", "\(name).csr", "-subj", "/CN=Lantern test \(name)",
-            ], in: directory)
-            try openssl([
-                "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
-            ], in: directory)
-        }
-    }
-
     @Test func scrapesOverTLSWithClientCertificates() throws {
         let directory = try TestSupport.temporaryDirectory("https-scrape")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Self.makeCertificates(in: directory)
+        let certificates = try TLSFixtures()
+        // The exporter's certificate also names exporter.test, for `server_name`.
+        try certificates.issue(name: "exporter", commonName: "exporter", san: "IP:127.0.0.1,DNS:exporter.test")
         let path = { (name: String) in directory.appendingPathComponent(name).path }
 
         let webConfig = directory.appendingPathComponent("exporter-web.yml")
         try """
             tls_server_config:
-              cert_file: \(path("server.pem"))
-              key_file: \(path("server.key"))
+              cert_file: \(certificates.path)/exporter.crt
+              key_file: \(certificates.path)/exporter.key
               client_auth_type: RequireAndVerifyClientCert
-              client_ca_file: \(path("ca.pem"))
+              client_ca_file: \(certificates.caFile)
               min_version: TLS13
 
             """.write(to: webConfig, atomically: true, encoding: .utf8)
@@ -65,15 +31,15 @@ import Testing
             log: directory.appendingPathComponent("exporter.log"))
         defer { TestSupport.stop(exporter) }
 
-        let clientCertificate = "cert_file: \(path("client.pem")), key_file: \(path("client.key"))"
+        let clientCertificate = "cert_file: \(certificates.clientCert), key_file: \(certificates.clientKey)"
         let jobs = [
-            ("verified", "ca_file: \(path("ca.pem")), \(clientCertificate), min_version: TLS12"),
-            ("by-server-name", "ca_file: \(path("ca.pem")), \(clientCertificate), server_name: exporter.test"),
+            ("verified", "ca_file: \(certificates.caFile), \(clientCertificate), min_version: TLS12"),
+            ("by-server-name", "ca_file: \(certificates.caFile), \(clientCertificate), server_name: exporter.test"),
             ("skip-verify", "insecure_skip_verify: true, \(clientCertificate)"),
-            ("wrong-ca", "ca_file: \(path("other-ca.pem")), \(clientCertificate)"),
-            ("wrong-server-name", "ca_file: \(path("ca.pem")), \(clientCertificate), server_name: elsewhere.test"),
-            ("no-client-certificate", "ca_file: \(path("ca.pem"))"),
-            ("tls12-only", "ca_file: \(path("ca.pem")), \(clientCertificate), max_version: TLS12"),
+            ("wrong-ca", "ca_file: \(certificates.strangerCert), \(clientCertificate)"),
+            ("wrong-server-name", "ca_file: \(certificates.caFile), \(clientCertificate), server_name: elsewhere.test"),
+            ("no-client-certificate", "ca_file: \(certificates.caFile)"),
+            ("tls12-only", "ca_file: \(certificates.caFile), \(clientCertificate), max_version: TLS12"),
         ]
         let config = directory.appendingPathComponent("lantern.yml")
         try (["global:\n  scrape_interval: 1s\nscrape_configs:"] + jobs.map { job, tls in
