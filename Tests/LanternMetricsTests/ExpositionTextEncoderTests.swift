@@ -24,6 +24,43 @@ struct ExpositionTextEncoderTests {
             """)
     }
 
+    /// Label names rendered once per family (from its first series) and series whose
+    /// names differ from those, written label by label.
+    @Test func seriesWithTheFirstSeriesLabelNamesOrOthers() {
+        let family = MetricFamily(name: "t", help: "", type: .gauge, metrics: [
+            Metric(labels: [Label("a", "1"), Label("b", "q\"")], value: .scalar(1)),
+            Metric(labels: [Label("a", "2"), Label("b", "")], value: .scalar(2)),
+            Metric(labels: [Label("a", "3")], value: .scalar(3)),
+            Metric(labels: [Label("b", "4"), Label("c-d", "5")], value: .scalar(4)),
+            Metric(labels: [], value: .scalar(5)),
+        ])
+        let histogram = MetricFamily(name: "h.x", help: "", type: .histogram, metrics: [
+            Metric(labels: [Label("a", "1")], value: .histogram(HistogramValue(buckets: [.init(upperBound: 1, cumulativeCount: 1)], count: 1, sum: 2))),
+        ])
+        #expect(text([family, histogram]) == """
+            # HELP t \n# TYPE t gauge
+            t{a="1",b="q\\""} 1
+            t{a="2",b=""} 2
+            t{a="3"} 3
+            t{b="4",c_d="5"} 4
+            t 5
+            # HELP h_x \n# TYPE h_x histogram
+            h_x_bucket{a="1",le="1"} 1
+            h_x_bucket{a="1",le="+Inf"} 1
+            h_x_sum{a="1"} 2
+            h_x_count{a="1"} 1
+
+            """)
+        #expect(text([histogram], .allowUTF8) == """
+            # HELP "h.x" \n# TYPE "h.x" histogram
+            {"h.x_bucket",a="1",le="1"} 1
+            {"h.x_bucket",a="1",le="+Inf"} 1
+            {"h.x_sum",a="1"} 2
+            {"h.x_count",a="1"} 1
+
+            """)
+    }
+
     @Test func typeNamesAndEmptyHelp() {
         let types: [(MetricType, String)] = [
             (.counter, "counter"), (.gauge, "gauge"), (.untyped, "untyped"), (.info, "gauge"), (.stateset, "gauge"),

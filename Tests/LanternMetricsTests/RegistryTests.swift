@@ -1,4 +1,4 @@
-import LanternMetrics
+@testable import LanternMetrics
 import Synchronization
 import Testing
 
@@ -185,5 +185,68 @@ struct RegistryTests {
         sink.add(gauge, 1, labelValues: ["a", "b"])
         #expect(sink.families.isEmpty)
         #expect(sink.problems == ["test_value: expected 1 label values, got 2"])
+    }
+}
+
+/// What a scrape reuses from the one before: the merge's family order, the encoder's
+/// HELP/TYPE lines, the sink's family lookups. Reused or not, the output is the same.
+@Suite struct ScrapeReuseTests {
+    func family(_ name: String, help: String = "h", _ values: [String]) -> MetricFamily {
+        MetricFamily(name: name, help: help, type: .gauge, metrics: values.map { Metric(labels: [Label("l", $0)], value: .scalar(1)) })
+    }
+
+    @Test func mergeOrderIsReusedWhileTheNamesStayTheSame() {
+        let lists = [[family("b", ["1"]), family("a", ["2", "1"])], [family("c", ["1", "1"])]]
+        var problems: [String] = []
+        let fresh = Registry.merge(lists, problems: &problems)
+        #expect(fresh.map(\.name) == ["a", "b", "c"])
+        #expect(fresh[0].metrics.map { $0.labels[0].value } == ["1", "2"])
+        #expect(fresh[2].metrics.count == 1 && problems.count == 1)
+
+        var order: FamilyOrder?
+        problems = []
+        #expect(Registry.merge(lists, problems: &problems, order: &order) == fresh)
+        #expect(order != nil)
+        // Same names: the remembered order; the series are still sorted and deduplicated.
+        #expect(Registry.merge(lists, problems: &problems, order: &order) == fresh)
+        #expect(problems.count == 2)
+        // The same names in another order within a list (a collector emitting from a dictionary).
+        let reordered = [[lists[0][1], lists[0][0]], lists[1]]
+        #expect(Registry.merge(reordered, problems: &problems, order: &order) == fresh)
+        #expect(Registry.merge([[lists[0][1], lists[0][1]], lists[1]], problems: &problems, order: &order).map(\.name) == ["a", "c"])
+        // Different names, or fewer lists: merged afresh.
+        let renamed = [[family("b", ["1"]), family("0", ["1"])], [family("c", ["1"])]]
+        #expect(Registry.merge(renamed, problems: &problems, order: &order).map(\.name) == ["0", "b", "c"])
+        #expect(Registry.merge([lists[1]], problems: &problems, order: &order).map(\.name) == ["c"])
+        // A name in two lists joins the families and leaves nothing to reuse.
+        let joined = [[family("x", ["1"])], [family("x", ["2"])]]
+        #expect(Registry.merge(joined, problems: &problems, order: &order).map { $0.metrics.count } == [2])
+        #expect(order == nil)
+    }
+
+    @Test func encodingCacheGivesTheSameBytes() {
+        let histogram = MetricFamily(name: "h", help: "hist\\o", type: .histogram, metrics: [
+            Metric(labels: [], value: .histogram(HistogramValue(buckets: [.init(upperBound: 1, cumulativeCount: 2)], count: 3, sum: 4.5)))])
+        let first = [family("a", help: "line\nbreak", ["1"]), histogram, family("weird-name", ["2"])]
+        let second = [family("a", help: "other", ["1"]), family("b", ["3"]), histogram]
+        let cache = TextEncodingCache()
+        for families in [first, first, second, first] {
+            #expect(TextEncoder.encode(families, cache: cache) == TextEncoder.encode(families))
+            #expect(TextEncoder.encode(families, nameEscaping: .allowUTF8, cache: cache) == TextEncoder.encode(families, nameEscaping: .allowUTF8))
+        }
+    }
+
+    @Test func sinkFindsFamiliesAddedInTurn() {
+        // One series per family in turn (as per-device collectors add them), past the
+        // number of families found by scanning.
+        let descriptors = (0..<20).map { MetricDescriptor(name: "f\($0)", help: "", type: .gauge, labels: ["device"]) }
+        let sink = MetricSink()
+        for device in ["eth0", "eth1", "lo"] {
+            for descriptor in descriptors { sink.add(descriptor, 1, device) }
+            sink.add(descriptors[3], 2, device + "-again")
+        }
+        #expect(sink.families.map(\.name) == descriptors.map(\.name))
+        #expect(sink.families.allSatisfy { $0.metrics.count == ($0.name == "f3" ? 6 : 3) })
+        #expect(sink.families[0].metrics.map { $0.labels } == ["eth0", "eth1", "lo"].map { [Label("device", $0)] })
     }
 }

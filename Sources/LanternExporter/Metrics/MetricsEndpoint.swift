@@ -14,6 +14,8 @@ final class MetricsEndpoint: Sendable {
     private let knownCollectors: Set<String>
     private let maxRequests: Int
     private let logger: Logger
+    /// The families' HELP/TYPE lines, rendered once and reused while they stay the same.
+    private let encodingCache = TextEncodingCache()
 
     init(
         registry: Registry, knownCollectors: Set<String>, selfCollectors: [any Collector],
@@ -100,7 +102,7 @@ final class MetricsEndpoint: Sendable {
             }
         }
 
-        var body = format.encode(families)
+        var body = format.encode(families, cache: encodingCache)
         var headers = [("Content-Type", format.contentType)]
         if gzip {
             do {

@@ -23,10 +23,11 @@ public struct NegotiatedFormat: Sendable, Hashable {
         }
     }
 
-    /// Encodes families in this format (with `# EOF` for OpenMetrics).
-    public func encode(_ families: [MetricFamily]) -> [UInt8] {
+    /// Encodes families in this format (with `# EOF` for OpenMetrics). `cache` serves
+    /// the text format (see `TextEncoder.encode`).
+    public func encode(_ families: [MetricFamily], cache: TextEncodingCache? = nil) -> [UInt8] {
         switch format {
-        case .prometheusText: return TextEncoder.encode(families, nameEscaping: nameEscaping)
+        case .prometheusText: return TextEncoder.encode(families, nameEscaping: nameEscaping, cache: cache)
         case .openMetrics: return OpenMetricsEncoder.encode(families, nameEscaping: nameEscaping)
         }
     }

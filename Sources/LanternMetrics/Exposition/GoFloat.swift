@@ -98,20 +98,16 @@ public enum GoFloat {
             buffer.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
             return
         }
-        var remaining = value
-        var digitCount = 0
-        while remaining > 0 {
-            digitCount += 1
-            remaining /= 10
-        }
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digitCount))
-        remaining = value
-        var index = start + digitCount - 1
-        while remaining > 0 {
-            buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
-            remaining /= 10
-            index -= 1
+        // Digits from the last, into stack memory, then one append.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            var remaining = value
+            while remaining > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+                remaining /= 10
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 
@@ -122,15 +118,39 @@ public enum GoFloat {
             appendDecimal(value, to: &buffer)
             return
         }
-        // Exponent form: significant digits without trailing zeros, then e+XX.
+        // Exponent form (the exponent is 6...15 here): the significant digits without
+        // trailing zeros, a point after the first when there are more, then e+XX.
         var significand = magnitude
-        var trailingZeros = 0
+        var exponent = 0
         while significand % 10 == 0 {
             significand /= 10
-            trailingZeros += 1
+            exponent += 1
         }
-        let digits = ShortestDigits(significand: significand, trailingZeros: trailingZeros)
-        digits.layOut(negative: value < 0, into: &buffer)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { text in
+            var start = text.count
+            var remaining = significand
+            while remaining >= 10 {
+                start -= 1
+                text[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining % 10)
+                remaining /= 10
+                exponent += 1
+            }
+            if start < text.count {
+                start -= 1
+                text[start] = UInt8(ascii: ".")
+            }
+            start -= 1
+            text[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remaining)
+            if value < 0 {
+                start -= 1
+                text[start] = UInt8(ascii: "-")
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...]))
+        }
+        buffer.append(UInt8(ascii: "e"))
+        buffer.append(UInt8(ascii: "+"))
+        buffer.append(UInt8(ascii: "0") &+ UInt8(exponent / 10))
+        buffer.append(UInt8(ascii: "0") &+ UInt8(exponent % 10))
     }
 }
 
@@ -175,12 +195,6 @@ private struct ShortestDigits {
         while digits.last == UInt8(ascii: "0") {
             digits.removeLast()
         }
-    }
-
-    /// Digits of an integer already stripped of `trailingZeros` zeros.
-    init(significand: UInt64, trailingZeros: Int) {
-        GoFloat.appendDecimal(significand, to: &digits)
-        decimalPoint = digits.count + trailingZeros
     }
 
     /// Go's 'g' with shortest precision: %e iff exponent < -4 or >= 6 (Go uses precision

@@ -32,11 +32,43 @@ struct SampleLineWriter {
         }
     }
 
+    /// The `{name="` and `,name="` that open each label of a series, rendered once per
+    /// family from the label names of its first series. Series with the same names (in a
+    /// family, nearly all) are written with them instead of checking and escaping each
+    /// label name again.
+    struct LabelOpenings: Sendable {
+        let names: [String]
+        let bytes: [[UInt8]]
+
+        /// Whether `labels` have exactly these names (same strings compare in a step).
+        func fit(_ labels: [Label]) -> Bool {
+            guard labels.count == names.count else { return false }
+            for index in labels.indices where labels[index].name != names[index] {
+                return false
+            }
+            return true
+        }
+    }
+
+    func labelOpenings(of labels: [Label], after name: SeriesName) -> LabelOpenings {
+        var separator = name.opensBraces ? UInt8(ascii: ",") : UInt8(ascii: "{")
+        var bytes: [[UInt8]] = []
+        for label in labels {
+            var opening = [separator]
+            escaping.appendLabelName(label.name, to: &opening)
+            opening.append(UInt8(ascii: "="))
+            opening.append(UInt8(ascii: "\""))
+            bytes.append(opening)
+            separator = UInt8(ascii: ",")
+        }
+        return LabelOpenings(names: labels.map(\.name), bytes: bytes)
+    }
+
     /// Writes `name{l1="v1",...,extra="x"}` followed by a space. `extraLabel` is the
     /// `le` or `quantile` label, which client_golang always writes last.
     func appendSeries(
         _ name: SeriesName, labels: [Label], extraLabel: (name: String, value: Double)? = nil,
-        to buffer: inout [UInt8]
+        openings: LabelOpenings? = nil, to buffer: inout [UInt8]
     ) {
         buffer.append(contentsOf: name.bytes)
         var separator = name.opensBraces ? UInt8(ascii: ",") : UInt8(ascii: "{")
@@ -45,14 +77,23 @@ struct SampleLineWriter {
             buffer.append(UInt8(ascii: " "))
             return
         }
-        for label in labels {
-            buffer.append(separator)
-            escaping.appendLabelName(label.name, to: &buffer)
-            buffer.append(UInt8(ascii: "="))
-            buffer.append(UInt8(ascii: "\""))
-            appendEscaped(label.value, escapingQuotes: true, to: &buffer)
-            buffer.append(UInt8(ascii: "\""))
-            separator = UInt8(ascii: ",")
+        if let openings, openings.fit(labels) {
+            for index in labels.indices {
+                buffer.append(contentsOf: openings.bytes[index])
+                appendEscaped(labels[index].value, escapingQuotes: true, to: &buffer)
+                buffer.append(UInt8(ascii: "\""))
+            }
+            if !labels.isEmpty { separator = UInt8(ascii: ",") }
+        } else {
+            for label in labels {
+                buffer.append(separator)
+                escaping.appendLabelName(label.name, to: &buffer)
+                buffer.append(UInt8(ascii: "="))
+                buffer.append(UInt8(ascii: "\""))
+                appendEscaped(label.value, escapingQuotes: true, to: &buffer)
+                buffer.append(UInt8(ascii: "\""))
+                separator = UInt8(ascii: ",")
+            }
         }
         if let extraLabel {
             buffer.append(separator)

@@ -103,6 +103,20 @@ extension MetricFamily {
     }
 }
 
+extension MetricFamily {
+    /// Whether each series sorts strictly after the one before: then the series are in
+    /// exposition order and none repeats another (the usual case, checked in one pass
+    /// without touching the array).
+    var seriesStrictlyOrdered: Bool {
+        var index = metrics.startIndex + 1
+        while index < metrics.endIndex {
+            if !Metric.exposedBefore(metrics[index - 1], metrics[index]) { return false }
+            index += 1
+        }
+        return true
+    }
+}
+
 extension Metric {
     @inlinable
     public static func exposedBefore(_ a: Metric, _ b: Metric) -> Bool {

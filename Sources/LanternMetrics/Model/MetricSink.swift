@@ -2,9 +2,13 @@
 /// run; not shared between threads.
 public final class MetricSink {
     public private(set) var families: [MetricFamily] = []
+    /// Family positions by name, made only once the sink holds more families than a
+    /// short scan suits: most collectors report a handful, and hashing each name (and
+    /// growing the table) was a visible part of every scrape.
     private var familyIndex: [String: Int] = [:]
     /// The family the last sample went to: collectors mostly add a family's series one
-    /// after another, and comparing one name is cheaper than hashing it.
+    /// after another, or one series of each family in turn (per device), so the last
+    /// family and the one after it are compared before anything is looked up.
     private var lastFamily = -1
     /// Problems in what the collector emitted (wrong label count, conflicting
     /// help or type). The registry reports them as a collector failure.
@@ -16,6 +20,20 @@ public final class MetricSink {
     @inlinable
     public func add(_ descriptor: MetricDescriptor, _ value: Double, _ labelValues: String...) {
         add(descriptor, value, labelValues: labelValues)
+    }
+
+    /// The same for a series without labels, without the variadic array.
+    public func add(_ descriptor: MetricDescriptor, _ value: Double) {
+        append(descriptor, .scalar(value), [])
+    }
+
+    /// The same for a series with one label, without the variadic array.
+    public func add(_ descriptor: MetricDescriptor, _ value: Double, _ labelValue: String) {
+        guard descriptor.variableLabels.count == 1, descriptor.constLabels.isEmpty else {
+            append(descriptor, .scalar(value), [labelValue])
+            return
+        }
+        appendChecked(descriptor, Metric(labels: [Label(descriptor.variableLabels[0], labelValue)], value: .scalar(value)))
     }
 
     public func add(_ descriptor: MetricDescriptor, _ value: Double, labelValues: [String]) {
@@ -34,15 +52,14 @@ public final class MetricSink {
     /// such as the textfile collector). Series are appended to an existing family of
     /// the same name when help and type agree.
     public func add(family: MetricFamily) {
-        if let index = familyIndex[family.name] {
+        if let index = position(of: family.name) {
             guard families[index].help == family.help, families[index].type == family.type else {
                 problems.append("metric family \(family.name) emitted twice with different help or type")
                 return
             }
             families[index].metrics.append(contentsOf: family.metrics)
         } else {
-            familyIndex[family.name] = families.count
-            families.append(family)
+            appendFamily(family)
         }
     }
 
@@ -56,16 +73,51 @@ public final class MetricSink {
             problems.append("\(descriptor.name): expected \(descriptor.variableLabels.count) label values, got \(labelValues.count)")
             return
         }
-        let metric = Metric(labels: labels, value: value)
-        if lastFamily >= 0 && families[lastFamily].name == descriptor.name {
-            families[lastFamily].metrics.append(metric)
-        } else if let index = familyIndex[descriptor.name] {
+        appendChecked(descriptor, Metric(labels: labels, value: value))
+    }
+
+    /// Adds a series whose labels match the descriptor.
+    private func appendChecked(_ descriptor: MetricDescriptor, _ metric: Metric) {
+        if let index = position(of: descriptor.name) {
             families[index].metrics.append(metric)
             lastFamily = index
         } else {
-            lastFamily = families.count
-            familyIndex[descriptor.name] = families.count
-            families.append(MetricFamily(name: descriptor.name, help: descriptor.help, type: descriptor.type, metrics: [metric]))
+            appendFamily(MetricFamily(name: descriptor.name, help: descriptor.help, type: descriptor.type, metrics: [metric]))
+        }
+    }
+
+    /// Up to this many families are found by comparing names one by one.
+    private static let scanLimit = 12
+
+    private func position(of name: String) -> Int? {
+        // One read of each property: every access to a class's stored property is
+        // checked for exclusivity at run time.
+        let families = self.families, lastFamily = self.lastFamily
+        let count = families.count
+        if lastFamily >= 0 {
+            if families[lastFamily].name == name { return lastFamily }
+            let next = lastFamily + 1 == count ? 0 : lastFamily + 1
+            if families[next].name == name { return next }
+        }
+        if count > Self.scanLimit { return familyIndex[name] }
+        var index = 0
+        while index < count {
+            if families[index].name == name { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private func appendFamily(_ family: MetricFamily) {
+        lastFamily = families.count
+        families.append(family)
+        if families.count > Self.scanLimit {
+            if familyIndex.isEmpty {
+                familyIndex.reserveCapacity(4 * Self.scanLimit)
+                for (index, known) in families.enumerated() { familyIndex[known.name] = index }
+            } else {
+                familyIndex[family.name] = lastFamily
+            }
         }
     }
 }

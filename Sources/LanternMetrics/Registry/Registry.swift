@@ -1,4 +1,5 @@
 import LanternSupport
+import Synchronization
 
 /// How one collector fared in one scrape.
 public struct CollectorOutcome: Sendable, Equatable {
@@ -54,6 +55,8 @@ public final class Registry: Sendable {
     private let parallelism: Int
     /// Names of collectors whose last run has not returned yet.
     private let running = RunningSet()
+    /// How the last scrape's families were arranged; the next scrape brings the same.
+    private let lastOrder = Mutex<FamilyOrder?>(nil)
 
     public init(
         collectors: [NamedCollector], timeoutSeconds: Double = 10,
@@ -149,7 +152,9 @@ public final class Registry: Sendable {
             problems.append(contentsOf: sink.problems)
             lists.append(sink.families)
         }
-        let families = Registry.merge(lists, problems: &problems)
+        var order = lastOrder.withLock { $0 }
+        let families = Registry.merge(lists, problems: &problems, order: &order)
+        lastOrder.withLock { $0 = order }
         return Gathered(families: families, outcomes: outcomes, problems: problems)
     }
 
@@ -157,13 +162,33 @@ public final class Registry: Sendable {
     /// client_golang sorts them. Families of the same name are joined when help and
     /// type agree; otherwise the later one is dropped. Duplicate series are dropped.
     public static func merge(_ lists: [[MetricFamily]], problems: inout [String]) -> [MetricFamily] {
+        var order: FamilyOrder?
+        return merge(lists, problems: &problems, order: &order)
+    }
+
+    /// `merge`, reusing `order` when the lists bring the same family names in the same
+    /// order as the merge that made it, and replacing it otherwise.
+    static func merge(_ lists: [[MetricFamily]], problems: inout [String], order: inout FamilyOrder?) -> [MetricFamily] {
+        var merged = order?.arrange(lists) ?? mergeByName(lists, problems: &problems, order: &order)
+        for index in merged.indices where !merged[index].seriesStrictlyOrdered {
+            merged[index].sortMetrics()
+            removeDuplicateSeries(&merged[index], problems: &problems)
+        }
+        return merged
+    }
+
+    /// Joins families by name and sorts them; records the arrangement in `order` when
+    /// no name came twice (the plain case a later scrape can repeat without looking).
+    private static func mergeByName(_ lists: [[MetricFamily]], problems: inout [String], order: inout FamilyOrder?) -> [MetricFamily] {
         let familyCount = lists.reduce(0) { $0 + $1.count }
         var byName: [String: Int] = [:]
         byName.reserveCapacity(familyCount)
         var merged: [MetricFamily] = []
         merged.reserveCapacity(familyCount)
-        for list in lists {
-            for family in list {
+        var sources: [FamilyOrder.Source] = []
+        sources.reserveCapacity(familyCount)
+        for (listIndex, list) in lists.enumerated() {
+            for (familyIndex, family) in list.enumerated() {
                 if let index = byName[family.name] {
                     if merged[index].help != family.help {
                         problems.append("collected metric \(family.name) has help \"\(family.help)\" but should have \"\(merged[index].help)\"")
@@ -177,19 +202,18 @@ public final class Registry: Sendable {
                 } else {
                     byName[family.name] = merged.count
                     merged.append(family)
+                    sources.append(FamilyOrder.Source(list: listIndex, family: familyIndex))
                 }
             }
         }
         if !merged.isSortedByName {
             // Sort positions, then move each family once: sorting the families themselves
             // copies them (and their references) on every swap.
-            let order = merged.indices.sorted { merged[$0].name.utf8Precedes(merged[$1].name) }
-            merged = order.map { merged[$0] }
+            let positions = merged.indices.sorted { merged[$0].name.utf8Precedes(merged[$1].name) }
+            merged = positions.map { merged[$0] }
+            sources = positions.map { sources[$0] }
         }
-        for index in merged.indices {
-            merged[index].sortMetrics()
-            removeDuplicateSeries(&merged[index], problems: &problems)
-        }
+        order = merged.count == familyCount ? FamilyOrder(lists, sources: sources) : nil
         return merged
     }
 
