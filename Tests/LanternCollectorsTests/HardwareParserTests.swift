@@ -1,5 +1,6 @@
 import Glibc
 @testable import LanternCollectors
+import LanternMetrics
 import LanternSupport
 import Testing
 
@@ -283,6 +284,34 @@ import Testing
         let samples = Exposition.collected(from: try scrape("os", paths: HostPaths(rootfs: scratch.path))).samples
         #expect(samples.contains(Sample(name: "node_os_support_end_timestamp_seconds", labels: "", value: 1_845_936_000)))
         #expect(samples.contains(Sample(name: "node_os_version", labels: "id=\"debian\",id_like=\"\",name=\"\"", value: 12)))
+    }
+
+    /// As node_exporter: the file is parsed again only when its path or modification
+    /// time changes; a rewrite that keeps the time keeps the values read before.
+    @Test func osReleaseIsReadAgainWhenItsTimeChanges() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n")
+        let definition = try #require(CollectorTable.definition(named: "os"))
+        let collector = try definition.make(CollectorContext(paths: HostPaths(rootfs: scratch.path), flags: try defaultFlags(), logger: testLogger))
+        func version() throws -> Double? {
+            let sink = MetricSink()
+            try collector.collect(into: sink)
+            return Exposition.collected(from: sink).samples.first { $0.name == "node_os_version" }?.value
+        }
+        let path = scratch.path + "/etc/os-release"
+        var status = stat()
+        #expect(try version() == 12 && stat(path, &status) == 0)
+        try scratch.write("etc/os-release", "ID=debian\nVERSION_ID=\"13\"\n")
+        var times = [status.st_atim, status.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        #expect(try version() == 12)
+        times[1].tv_sec += 1
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+        #expect(try version() == 13)
+        // Gone from /etc: the next file is read.
+        try scratch.write("usr/lib/os-release", "ID=other\nVERSION_ID=\"1.5\"\n")
+        #expect(unlink(path) == 0)
+        #expect(try version() == 1.5)
     }
 
     @Test func cgroupsFixtureAndMalformedLines() throws {

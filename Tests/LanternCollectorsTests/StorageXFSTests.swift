@@ -44,6 +44,10 @@ import Testing
     @Test func noXFSIsNoData() throws {
         let scratch = try ScratchDirectory()
         #expect(try scrape("xfs", paths: HostPaths(sysfs: scratch.path)).families.isEmpty)
+        // The xfs module's global counters: /sys/fs/xfs/stats/stats is a file, so the
+        // glob fs/xfs/*/stats/stats does not match it (it failed the collector before).
+        try scratch.write("fs/xfs/stats/stats", "extent_alloc 1 2 3 4\n")
+        #expect(try scrape("xfs", paths: HostPaths(sysfs: scratch.path)).families.isEmpty)
     }
 
     @Test func malformedStatsFailTheCollector() throws {

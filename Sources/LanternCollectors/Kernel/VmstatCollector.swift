@@ -13,6 +13,8 @@ public struct VmstatCollector: Collector {
     private let paths: HostPaths
     private let fieldFilter: IncludeFilter
     private let descriptors = FieldDescriptors()
+    /// The last read's layout and each line's descriptor (nil: not exposed).
+    private let layouts = LayoutCache<[MetricDescriptor?]>()
 
     public init(paths: HostPaths, options: Options) throws {
         self.paths = paths
@@ -20,13 +22,23 @@ public struct VmstatCollector: Collector {
     }
 
     public func collect(into sink: MetricSink) throws {
-        let entries = try KernelFile.parse(paths.proc("vmstat"), with: VMStat.parse)
-        let exposed = descriptors.descriptors(list: "vmstat", names: entries.map(\.name)) { name in
-            guard fieldFilter.matches(String(name)) else { return nil }
-            return MetricDescriptor(name: "node_vmstat_" + name, help: "/proc/vmstat information field \(name).", type: .untyped)
+        let path = paths.proc("vmstat")
+        let text = try KernelFile.read(path)
+        let values: [Double], exposed: [MetricDescriptor?]
+        if let known = layouts.numbers(in: [text]) {
+            values = known.numbers
+            exposed = known.derived
+        } else {
+            let entries = try KernelFile.parse(text, from: path, with: VMStat.parse)
+            values = entries.map(\.value)
+            exposed = descriptors.descriptors(list: "vmstat", names: entries.map(\.name)) { name in
+                guard fieldFilter.matches(String(name)) else { return nil }
+                return MetricDescriptor(name: "node_vmstat_" + name, help: "/proc/vmstat information field \(name).", type: .untyped)
+            }
+            layouts.remember([LineLayout(of: text, numberFields: .second)], exposed)
         }
-        for (descriptor, entry) in zip(exposed, entries) {
-            if let descriptor { sink.add(descriptor, entry.value) }
+        for (descriptor, value) in zip(exposed, values) {
+            if let descriptor { sink.add(descriptor, value) }
         }
     }
 }

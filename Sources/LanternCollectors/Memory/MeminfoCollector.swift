@@ -42,26 +42,55 @@ public struct MeminfoCollector: Collector {
         MetricDescriptor(name: "node_memory_" + field, help: "Memory information field \(field).", type: .gauge)
     }
 
+    /// Where one line's value goes: its descriptor, and whether the value is in kB
+    /// (exposed in bytes), a count, or a kB field without its unit (procfs leaves that 0).
+    struct Target: Sendable {
+        enum Scale: Sendable { case kibibytes, count, missingUnit }
+        let descriptor: MetricDescriptor
+        let scale: Scale
+    }
+
     private let paths: HostPaths
+    /// The last read's layout and each line's target (nil: not exposed).
+    private let layouts = LayoutCache<[Target?]>()
 
     public init(paths: HostPaths) {
         self.paths = paths
     }
 
     public func collect(into sink: MetricSink) throws {
-        let entries = try KernelFile.parse(paths.proc("meminfo"), with: Meminfo.parse)
-        // A key repeated in the file is exposed once, with its last value (procfs keeps the last).
-        var values: [String: Double] = [:]
-        for entry in entries {
-            if Self.countKeys.contains(entry.key) {
-                values[entry.key] = Double(entry.value)
-            } else if Self.exposedKeys.contains(entry.key) {
-                // procfs leaves the byte value at 0 when a kB field comes without its unit.
-                values[entry.key] = entry.inKibibytes ? Double(entry.value &* 1024) : 0
+        let path = paths.proc("meminfo")
+        let text = try KernelFile.read(path)
+        let values: [UInt64], targets: [Target?]
+        // Values of 2^53 and beyond are not exact as numbers: those go the general way.
+        if let known = layouts.numbers(in: [text]), known.numbers.allSatisfy({ $0 >= 0 && $0 < 9_007_199_254_740_992 }) {
+            values = known.numbers.map { UInt64($0) }
+            targets = known.derived
+        } else {
+            let entries = try KernelFile.parse(text, from: path, with: Meminfo.parse)
+            values = entries.map(\.value)
+            targets = Self.targets(of: entries)
+            layouts.remember([LineLayout(of: text, numberFields: .second)], targets)
+        }
+        for (target, value) in zip(targets, values) {
+            guard let target else { continue }
+            switch target.scale {
+            case .kibibytes: sink.add(target.descriptor, Double(value &* 1024))
+            case .count: sink.add(target.descriptor, Double(value))
+            case .missingUnit: sink.add(target.descriptor, 0)
             }
         }
-        for (key, value) in values {
-            if let descriptor = Self.descriptors[key] { sink.add(descriptor, value) }
+    }
+
+    /// Each entry's target. A key repeated in the file is exposed once, with its last
+    /// value (procfs keeps the last).
+    static func targets(of entries: [MeminfoEntry]) -> [Target?] {
+        var lastIndex: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() { lastIndex[entry.key] = index }
+        return entries.enumerated().map { index, entry in
+            guard lastIndex[entry.key] == index, let descriptor = descriptors[entry.key] else { return nil }
+            if countKeys.contains(entry.key) { return Target(descriptor: descriptor, scale: .count) }
+            return Target(descriptor: descriptor, scale: entry.inKibibytes ? .kibibytes : .missingUnit)
         }
     }
 }

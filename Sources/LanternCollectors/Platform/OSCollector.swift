@@ -1,6 +1,8 @@
+import Glibc
 import LanternMetrics
 import LanternSupport
 import Logging
+import Synchronization
 
 /// node_exporter's `os` collector: os-release identification of the host (or of
 /// `--path.rootfs`).
@@ -22,6 +24,10 @@ public struct OSCollector: Collector {
 
     private let paths: HostPaths
     private let logger: Logger
+    /// The last file parsed, its modification time and its keys. As node_exporter does,
+    /// each scrape opens the file and checks its time (`fstat`) but reads and parses it
+    /// again only when the file or the time has changed.
+    private let lastRead = LastRelease()
 
     public init(paths: HostPaths, logger: Logger) {
         self.paths = paths
@@ -50,9 +56,28 @@ public struct OSCollector: Collector {
     private func readRelease() throws -> [String: String]? {
         for file in Self.files {
             let path = paths.root(file)
-            guard let text = try KernelFile.optionalAttribute(path) else { continue }
-            return try KernelFile.parse(text, from: path, with: OSRelease.parse)
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                if errno == ENOENT { continue }
+                throw KernelFile.systemCallError(path, "open")
+            }
+            defer { close(descriptor) }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0 else { throw KernelFile.systemCallError(path, "fstat") }
+            let seconds = status.st_mtim.tv_sec, nanoseconds = status.st_mtim.tv_nsec
+            if let known = lastRead.entry.withLock({ $0 }), known.path == path, known.seconds == seconds, known.nanoseconds == nanoseconds {
+                return known.release
+            }
+            guard let text = KernelFile.readToEnd(descriptor) else { throw KernelFile.systemCallError(path, "read") }
+            let release = try KernelFile.parse(String(trimmed(text[...])), from: path, with: OSRelease.parse)
+            lastRead.entry.withLock { $0 = (path, seconds, nanoseconds, release) }
+            return release
         }
         return nil
     }
+}
+
+/// The os-release file an `OSCollector` parsed last, with its modification time.
+private final class LastRelease: Sendable {
+    let entry = Mutex<(path: String, seconds: Int, nanoseconds: Int, release: [String: String])?>(nil)
 }

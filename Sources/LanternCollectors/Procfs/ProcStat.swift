@@ -42,7 +42,8 @@ public struct ProcStat: Sendable, Hashable {
     public static func parse(_ text: String) throws(KernelParseError) -> ProcStat {
         var stat = ProcStat()
         for line in lines(text) {
-            let parts = fields(line)
+            // Most lines need their first two fields; the intr line has hundreds.
+            let parts = leadingFields(line, limit: 2)
             guard parts.count >= 2 else { continue }
             let key = parts[0]
             switch key {
@@ -52,10 +53,10 @@ public struct ProcStat: Sendable, Hashable {
             case "processes": stat.processesCreated = try parseUInt(parts[1], field: "processes")
             case "procs_running": stat.processesRunning = try parseUInt(parts[1], field: "procs_running")
             case "procs_blocked": stat.processesBlocked = try parseUInt(parts[1], field: "procs_blocked")
-            case "softirq": stat.softIRQ = try parseSoftIRQ(parts)
+            case "softirq": stat.softIRQ = try parseSoftIRQ(fields(line))
             default:
                 guard key.hasPrefix("cpu") else { continue }
-                let times = try parseCPUTimes(parts)
+                let times = try parseCPUTimes(fields(line))
                 if key == "cpu" {
                     stat.cpuTotal = times
                 } else if let number = Int(key.dropFirst(3)) {

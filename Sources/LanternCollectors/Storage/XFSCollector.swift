@@ -1,3 +1,4 @@
+import Glibc
 import LanternMetrics
 import LanternSupport
 
@@ -63,7 +64,9 @@ public struct XFSCollector: Collector {
             let stats: XFSStats
             do {
                 stats = try KernelFile.parse(path, with: XFSStats.parse)
-            } catch where error.isNotFound {
+            } catch where error.isNotFound || error.errno == ENOTDIR {
+                // Not a match of the glob: /sys/fs/xfs/stats (the global counters) is a
+                // directory without a stats/ directory of its own.
                 continue
             } catch {
                 throw CollectorError("failed to retrieve XFS stats: \(error)")

@@ -7,10 +7,16 @@
 
 /// Whitespace-separated fields, like Go's `strings.Fields` for ASCII input.
 func fields(_ text: Substring) -> [Substring] {
+    leadingFields(text, limit: .max)
+}
+
+/// The first `limit` of `fields(text)`: for a line of hundreds of numbers whose first
+/// two are wanted.
+func leadingFields(_ text: Substring, limit: Int) -> [Substring] {
     var result: [Substring] = []
     scanBytes(of: text) { bytes, slice in
         var index = 0
-        while index < bytes.count {
+        while index < bytes.count && result.count < limit {
             while index < bytes.count && isASCIISpace(bytes[index]) { index += 1 }
             if index == bytes.count { break }
             let start = index
