@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// This manifest's directory: linker flags need absolute paths.
+let packageDirectory = String(#filePath.dropLast("/Package.swift".count))
+
 let package = Package(
     name: "lantern",
     products: [
@@ -80,7 +83,14 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "lantern-exporter", dependencies: ["LanternExporter"]),
+        // Linked by lld with the functions that serve scrapes first (scrape-path.order, from
+        // `bench/run --write-text-order`): they then share a few pages instead of keeping most of
+        // the binary resident (docs/performance.md, "Exporter memory").
+        .executableTarget(name: "lantern-exporter", dependencies: ["LanternExporter"], exclude: ["scrape-path.order"],
+                          linkerSettings: [.unsafeFlags([
+                              "-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/Sources/lantern-exporter/scrape-path.order",
+                              "-Xlinker", "--no-warn-symbol-ordering",
+                          ])]),
 
         // Scraping for lantern-server: targets, relabeling, the NIO HTTP(S) client, scrape loops
         // with staleness, appending to the TSDB.

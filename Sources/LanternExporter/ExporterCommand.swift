@@ -78,7 +78,8 @@ public enum ExporterCommand {
         let endpoint = MetricsEndpoint(
             registry: registry, knownCollectors: Set(CollectorTable.definitions.map(\.name)),
             selfCollectors: selfCollectors, handlerMetrics: handlerMetrics,
-            maxRequests: parsed.int(ExporterFlags.maxRequests.name), logger: logger)
+            maxRequests: parsed.int(ExporterFlags.maxRequests.name), logger: logger,
+            afterFirstScrape: { releaseStartupPages(logger: logger, after: "first scrape") })
         let telemetryPath = parsed.string(ExporterFlags.telemetryPath.name)
         let router = Router(
             telemetryPath: telemetryPath,
@@ -101,6 +102,7 @@ public enum ExporterCommand {
             logger.error("\(error)", metadata: ["address": "\(parsed.strings(ExporterFlags.listenAddress.name).joined(separator: ","))"])
             return 1
         }
+        releaseStartupPages(logger: logger, after: "start-up")
 
         let received = waitForTerminationSignal()
         logger.info("Received signal, shutting down", metadata: ["signal": "\(received)"])
@@ -116,6 +118,17 @@ public enum ExporterCommand {
     private static func limitMallocArenas() {
         #if canImport(Glibc)
         _ = mallopt(mallocArenaMaximum, 2)
+        #endif
+    }
+
+    /// The code and read-only data that only start-up used (collectors built, filters
+    /// compiled, listening) need not stay resident, nor what only the first scrape ran
+    /// (the Swift runtime's one-time type and conformance lookups, ~3 MB): see StartupPages.
+    private static func releaseStartupPages(logger: Logger, after stage: String) {
+        #if canImport(Glibc)
+        let released = StartupPages.release()
+        logger.debug("Released start-up pages", metadata: [
+            "after": "\(stage)", "objects": "\(released.objects)", "bytes": "\(released.bytes)"])
         #endif
     }
 

@@ -17,6 +17,12 @@ struct ExporterEndToEndTests {
 
     @Test func fixtureFamiliesMatchNodeExporterByteForByte() throws {
         let exporter = try Exporter.onFixtures(Self.fixtureCollectorFlags)
+        // The byte-for-byte comparison below is of a scrape after the exporter unmapped
+        // the pages only start-up and its first scrape used (StartupPages): the code it
+        // runs faults back in unchanged.
+        #expect(exporter.process.waitForLog(containing: "msg=\"Released start-up pages\" after=start-up"))
+        #expect(try exporter.get().status == 200)
+        #expect(exporter.process.waitForLog(containing: "msg=\"Released start-up pages\" after=\"first scrape\""))
         let reply = try exporter.get()
         #expect(reply.status == 200)
         #expect(reply.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8; escaping=underscores")

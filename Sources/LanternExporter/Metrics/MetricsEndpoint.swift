@@ -16,10 +16,14 @@ final class MetricsEndpoint: Sendable {
     private let logger: Logger
     /// The families' HELP/TYPE lines, rendered once and reused while they stay the same.
     private let encodingCache = TextEncodingCache()
+    /// Run once, when the first scrape has been encoded.
+    private let afterFirstScrape: (@Sendable () -> Void)?
+    private let firstScrapeDone = Atomic<Bool>(false)
 
     init(
         registry: Registry, knownCollectors: Set<String>, selfCollectors: [any Collector],
-        handlerMetrics: HandlerMetrics?, maxRequests: Int, logger: Logger
+        handlerMetrics: HandlerMetrics?, maxRequests: Int, logger: Logger,
+        afterFirstScrape: (@Sendable () -> Void)? = nil
     ) {
         self.registry = registry
         self.enabledCollectors = registry.collectors.map(\.name).sorted()
@@ -28,6 +32,7 @@ final class MetricsEndpoint: Sendable {
         self.handlerMetrics = handlerMetrics
         self.maxRequests = maxRequests
         self.logger = logger
+        self.afterFirstScrape = afterFirstScrape
     }
 
     /// Which collectors a request asks for: nil for all, a set for `collect[]` /
@@ -112,6 +117,9 @@ final class MetricsEndpoint: Sendable {
                 handlerMetrics?.recordEncodingError()
                 logger.error("error compressing metrics", metadata: ["err": "\(error)"])
             }
+        }
+        if let afterFirstScrape, !firstScrapeDone.exchange(true, ordering: .relaxed) {
+            afterFirstScrape()
         }
         return HTTPResponse(status: 200, headers: headers, body: body)
     }
