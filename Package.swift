@@ -24,7 +24,7 @@ let package = Package(
     targets: [
         // zlib from Debian (zlib1g-dev): gzip for HTTP responses.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // snappy from Debian (libsnappy-dev): remote write's block compression.
+        // snappy from Debian (libsnappy-dev): WAL records' and remote write's block compression.
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         // libxcrypt from Debian (libcrypt-dev): bcrypt for basic auth passwords.
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
@@ -71,9 +71,12 @@ let package = Package(
         // conformance runner. No Foundation.
         .target(name: "LanternPromQL", dependencies: ["LanternMetrics", "LanternSupport"]),
 
+        // Snappy's block format over libsnappy: compressed WAL records and remote-write bodies.
+        .target(name: "LanternSnappy", dependencies: ["CSnappy"]),
+
         // The time-series database: head + WAL + blocks in Prometheus' on-disk format,
         // serving LanternPromQL's Queryable. No Foundation.
-        .target(name: "LanternTSDB", dependencies: ["LanternPromQL", "LanternMetrics", "LanternSupport"]),
+        .target(name: "LanternTSDB", dependencies: ["LanternPromQL", "LanternMetrics", "LanternSnappy", "LanternSupport"]),
 
         // The exporter: flags, HTTP server, self-metrics.
         .target(name: "LanternExporter", dependencies: [
@@ -115,7 +118,7 @@ let package = Package(
         // receiver's decoding and storing. Protobuf/*.pb.swift are generated from the
         // .proto files beside them (scripts/generate-protobuf).
         .target(name: "LanternRemote", dependencies: [
-            "LanternTSDB", "LanternScrape", "LanternPromQL", "LanternMetrics", "CSnappy",
+            "LanternTSDB", "LanternScrape", "LanternPromQL", "LanternMetrics", "LanternSnappy",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -157,7 +160,7 @@ let package = Package(
         ]),
         .testTarget(name: "LanternRulesTests", dependencies: ["LanternRules", "LanternTSDB", "LanternPromQL"]),
         .testTarget(name: "LanternRemoteTests", dependencies: [
-            "LanternRemote", "LanternTSDB", "LanternPromQL", "LanternScrape", "LanternTestSupport", "lantern-server", "lantern-exporter",
+            "LanternRemote", "LanternSnappy", "LanternTSDB", "LanternPromQL", "LanternScrape", "LanternTestSupport", "lantern-server", "lantern-exporter",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -44,7 +44,7 @@ public final class TSDB: Sendable {
         let walDirectory = directory + "/wal"
         try FileSystem.createDirectory(walDirectory)
         let nextSegment = try WALReplay.replay(directory: walDirectory, into: &head, stats: &stats, log: options.log)
-        let wal = try WALWriter(directory: walDirectory, segmentIndex: nextSegment)
+        let wal = try WALWriter(directory: walDirectory, segmentIndex: nextSegment, compressesRecords: options.walCompression)
         state = Mutex(State(head: head, blocks: blocks, wal: wal, stats: stats))
     }
 

@@ -8,6 +8,9 @@ public struct TSDBOptions: Sendable {
     public var retentionDuration: Int64 = 15 * 24 * 3600 * 1000
     /// Oldest blocks are deleted while blocks and WAL together exceed this; 0: no limit.
     public var retentionBytes: Int64 = 0
+    /// Snappy-compress WAL records (and checkpoints) where that shrinks them
+    /// (`wal-compression`; Prometheus' server default). Either kind of WAL replays.
+    public var walCompression = true
     /// Receives one line per notable event (repairs, dropped data, compactions).
     public var log: @Sendable (String) -> Void = { line in print("level=info component=tsdb msg=\"\(line)\"") }
 

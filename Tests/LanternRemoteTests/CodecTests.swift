@@ -3,6 +3,7 @@ import LanternPromQL
 import LanternScrape
 import Testing
 @testable import LanternRemote
+import LanternSnappy
 
 /// Snappy block format and the WriteRequest protobuf, through the same code the sender
 /// and the receiver use.

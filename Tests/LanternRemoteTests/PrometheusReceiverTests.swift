@@ -1,5 +1,6 @@
 import Foundation
 @testable import LanternRemote
+import LanternSnappy
 import LanternTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import LanternMetrics
 import LanternPromQL
 @testable import LanternRemote
+import LanternSnappy
 import LanternTSDB
 import LanternTestSupport
 import Testing

@@ -19,7 +19,7 @@ import Testing
     @Test func recordsSpanningPagesAndSegmentsReadBack() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let writer = try WALWriter(directory: directory.path, segmentIndex: 0)
+        let writer = try WALWriter(directory: directory.path, segmentIndex: 0, compressesRecords: false)
         var generator = SystemRandomNumberGenerator()
         let records = (0..<300).map { index in
             (0..<Int.random(in: 1...(index % 10 == 0 ? 100_000 : 300), using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -40,7 +40,7 @@ import Testing
     @Test func recordStartingAtAPageEndReadsBack() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let writer = try WALWriter(directory: directory.path, segmentIndex: 0)
+        let writer = try WALWriter(directory: directory.path, segmentIndex: 0, compressesRecords: false)
         let filler = [UInt8](repeating: 1, count: WALFormat.pageSize - 2 * WALFormat.fragmentHeaderSize)
         let records = [filler, [UInt8](repeating: 2, count: 100), [UInt8](repeating: 3, count: 10)]
         for record in records { try writer.log([record]) }
@@ -50,11 +50,14 @@ import Testing
         #expect(read == records)
     }
 
-    /// Writes `batches` commits of `seriesCount` series; returns the expected samples.
-    private func writeDatabase(_ path: String, batches: Int, seriesCount: Int = 20) throws -> [Labels: [Point]] {
-        let database = try TSDB(directory: path, options: testOptions())
+    /// Writes `batches` commits of `seriesCount` series (the first numbered `firstBatch`,
+    /// 15 s apart); returns the expected samples.
+    func writeDatabase(
+        _ path: String, batches: Int, firstBatch: Int = 0, seriesCount: Int = 20, options: TSDBOptions = testOptions()
+    ) throws -> [Labels: [Point]] {
+        let database = try TSDB(directory: path, options: options)
         var expected: [Labels: [Point]] = [:]
-        for batch in 0..<batches {
+        for batch in firstBatch..<firstBatch + batches {
             let appender = database.appender()
             for series in 0..<seriesCount {
                 let key = labels(["__name__": "metric_\(series % 3)", "instance": "host-\(series)", "padding": String(repeating: "x", count: series * 40)])
@@ -77,12 +80,14 @@ import Testing
         #expect(try readAll(reopened) == expected)
     }
 
-    /// Truncating or damaging the WAL anywhere: the database opens, logs once, and keeps
-    /// a prefix of the commits (each series' samples a prefix of what was written).
-    @Test func corruptionAtManyOffsetsIsRepaired() throws {
+    /// Truncating or damaging the WAL anywhere, compressed or not: the database opens, logs
+    /// once, and keeps a prefix of the commits (each series' samples a prefix of what was written).
+    @Test(arguments: [true, false]) func corruptionAtManyOffsetsIsRepaired(walCompression: Bool) throws {
         let pristine = TemporaryDirectory()
         defer { pristine.remove() }
-        let expected = try writeDatabase(pristine.path, batches: 120)
+        var options = testOptions()
+        options.walCompression = walCompression
+        let expected = try writeDatabase(pristine.path, batches: 120, options: options)
         let segment = pristine.path + "/wal/" + WALFormat.segmentName(0)
         let original = try FileSystem.readFile(segment)
         let totalSamples = expected.values.reduce(0) { $0 + $1.count }

@@ -1,6 +1,7 @@
 import LanternMetrics
 import LanternPromQL
 import LanternScrape
+import LanternSnappy
 import SwiftProtobuf
 
 /// A request the receiver refuses as a whole, with the status and message it answers.

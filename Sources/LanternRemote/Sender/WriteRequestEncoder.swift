@@ -1,3 +1,4 @@
+import LanternSnappy
 import SwiftProtobuf
 
 /// Turns samples into a remote write 1.0 body: a `WriteRequest` with one `TimeSeries`

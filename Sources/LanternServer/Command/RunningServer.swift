@@ -43,6 +43,7 @@ struct RunningServer {
             // Prometheus: 10% of the retention, at most 31 days, at least the head block span.
             options.maxBlockDuration = max(options.minBlockDuration, min(retention / 10, 31 * 86_400_000))
         }
+        options.walCompression = flags.bool(ServerFlags.walCompression.name)
         let tsdbLogger = logger
         options.log = { line in tsdbLogger.info("\(line)", metadata: ["component": "tsdb"]) }
         let path = flags.string(ServerFlags.storagePath.name)

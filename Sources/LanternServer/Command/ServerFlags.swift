@@ -23,6 +23,7 @@ enum ServerFlags {
     static let maxBlockDuration = Flag(
         "storage.tsdb.max-block-duration", help: "Maximum duration compacted blocks may span. For use in testing. (Defaults to 10% of the retention period.)",
         kind: .modelDuration, hidden: true)
+    static let walCompression = Flag("storage.tsdb.wal-compression", help: "Compress the tsdb WAL.", kind: .bool, default: "true", hidden: true)
     static let lookbackDelta = Flag("query.lookback-delta", help: "The maximum lookback duration for retrieving metrics during expression evaluations and federation.", kind: .modelDuration, default: "5m")
     static let queryTimeout = Flag("query.timeout", help: "Maximum time a query may take before being aborted.", kind: .modelDuration, default: "2m")
     static let maxSamples = Flag(
@@ -38,7 +39,7 @@ enum ServerFlags {
         set.addVersionFlag()
         set.add(contentsOf: [
             configFile, listenAddress, enableLifecycle, enableAdminAPI, enableRemoteWriteReceiver, storagePath, retentionTime, retentionSize,
-            minBlockDuration, maxBlockDuration, lookbackDelta, queryTimeout, maxSamples, uiAssets, uiDygraphs,
+            minBlockDuration, maxBlockDuration, walCompression, lookbackDelta, queryTimeout, maxSamples, uiAssets, uiDygraphs,
         ])
         set.add(contentsOf: RuleFlags.flags)
         set.add(contentsOf: WebFlags.flags)

@@ -85,7 +85,8 @@ extension TSDB {
             return (wal.segmentIndex - 1, Set(state.head.seriesByReference.keys), state.head.minValidTime)
         }
         guard last >= 0 else { return }
-        try Checkpoint.create(walDirectory: directory + "/wal", throughSegment: last, keepSeries: liveSeries.contains, minTime: minTime)
+        try Checkpoint.create(
+            walDirectory: directory + "/wal", throughSegment: last, keepSeries: liveSeries.contains, minTime: minTime, compressesRecords: options.walCompression)
     }
 
     /// Deletes blocks beyond the time retention (measured from the newest block's end)

@@ -1,9 +1,12 @@
 /// Truncates the WAL once the head no longer needs its oldest segments: the series
 /// still in the head and the samples not yet in a block, read from the previous
 /// checkpoint and the closed segments, go to `checkpoint.<last segment>`; then those
-/// segments and older checkpoints are deleted (Prometheus' wlog checkpoint scheme).
+/// segments and older checkpoints are deleted (Prometheus' wlog checkpoint scheme). The
+/// checkpoint's records are compressed as the WAL's are.
 enum Checkpoint {
-    static func create(walDirectory: String, throughSegment last: Int, keepSeries: (UInt64) -> Bool, minTime: Int64) throws {
+    static func create(
+        walDirectory: String, throughSegment last: Int, keepSeries: (UInt64) -> Bool, minTime: Int64, compressesRecords: Bool
+    ) throws {
         let segments = try WALFormat.segmentIndexes(in: walDirectory).filter { $0 <= last }
         let previous = try WALFormat.latestCheckpoint(in: walDirectory)
         guard !segments.isEmpty else { return }
@@ -16,7 +19,7 @@ enum Checkpoint {
 
         let temporary = walDirectory + "/" + WALFormat.checkpointName(last) + ".tmp"
         try? FileSystem.removeRecursively(temporary)
-        let writer = try WALWriter(directory: temporary, segmentIndex: 0)
+        let writer = try WALWriter(directory: temporary, segmentIndex: 0, compressesRecords: compressesRecords)
         for source in sources {
             var kept: [[UInt8]] = []
             // A damaged segment was already cut back at open; nothing after damage is kept.

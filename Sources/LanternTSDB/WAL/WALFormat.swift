@@ -2,6 +2,8 @@
 /// numbered segment files of at most 128 MiB, written in 32 KiB pages. A record is
 /// split into fragments that never cross a page, each `type <1b> | len <2b BE> |
 /// CRC-32C(data) <4b BE> | data`. Type 0 means "rest of the page is zero padding".
+/// The type byte's bit 3 marks every fragment of a record stored snappy-compressed
+/// (the checksum covers the compressed bytes).
 enum WALFormat {
     static let pageSize = 32 * 1024
     static let segmentSize = 128 * 1024 * 1024
@@ -10,6 +12,9 @@ enum WALFormat {
     enum FragmentType: UInt8 {
         case pageTerminator = 0, full = 1, first = 2, middle = 3, last = 4
     }
+
+    static let fragmentTypeMask: UInt8 = 0x07
+    static let snappyFlag: UInt8 = 0x08
 
     static func segmentName(_ index: Int) -> String {
         let digits = String(index)

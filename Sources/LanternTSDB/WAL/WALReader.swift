@@ -1,3 +1,5 @@
+import LanternSnappy
+
 /// Where a WAL stops being readable: the segment, and the offset of the first
 /// fragment of the record that is torn or corrupt (everything before it is intact).
 struct WALCorruption: Error, CustomStringConvertible {
@@ -9,8 +11,12 @@ struct WALCorruption: Error, CustomStringConvertible {
 }
 
 /// Reads the records of one WAL segment in place (mmap), checking fragment framing
-/// and checksums.
+/// and checksums, and expanding snappy-compressed records.
 enum WALSegmentReader {
+    /// Snappy's own limit on a block's decoded length (a 32-bit header); the fragment
+    /// checksums already vouch for that header.
+    private static let maximumRecordSize = Int(UInt32.max)
+
     /// Calls `body` with each complete record's payload; throws `WALCorruption` at the
     /// first torn or damaged record, including one `body` cannot decode (`FormatError`).
     static func read(path: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -27,16 +33,28 @@ enum WALSegmentReader {
         var recordStart = start
         var assembled: [UInt8] = []
         var inRecord = false
+        var recordCompressed = false
 
         func corruption(_ reason: String) -> WALCorruption {
             WALCorruption(segmentPath: path, offset: inRecord ? recordStart : offset, reason: reason)
         }
         // A record whose checksum holds but whose payload does not decode is damage too.
         func deliver(_ record: UnsafeRawBufferPointer, endingAt end: Int) throws {
+            guard recordCompressed else { return try decode(record, endingAt: end) }
+            try expand(record).withUnsafeBytes { try decode($0, endingAt: end) }
+        }
+        func decode(_ record: UnsafeRawBufferPointer, endingAt end: Int) throws {
             do {
                 try body(record, end)
             } catch let error as FormatError {
                 throw WALCorruption(segmentPath: path, offset: recordStart, reason: "undecodable record: \(error)")
+            }
+        }
+        func expand(_ record: UnsafeRawBufferPointer) throws(WALCorruption) -> [UInt8] {
+            do {
+                return try Snappy.decompress(record, maximumLength: maximumRecordSize)
+            } catch {
+                throw WALCorruption(segmentPath: path, offset: recordStart, reason: "undecodable compressed record: \(error)")
             }
         }
 
@@ -46,9 +64,12 @@ enum WALSegmentReader {
                 offset += leftInPage
                 continue
             }
-            guard let type = WALFormat.FragmentType(rawValue: bytes[offset] & 0x07), bytes[offset] & 0xF8 == 0 else {
-                throw corruption("unknown fragment type \(bytes[offset])")
+            let header = bytes[offset]
+            guard let type = WALFormat.FragmentType(rawValue: header & WALFormat.fragmentTypeMask),
+                  header & ~(WALFormat.fragmentTypeMask | WALFormat.snappyFlag) == 0 else {
+                throw corruption("unknown fragment type \(header)")
             }
+            let compressed = header & WALFormat.snappyFlag != 0
             if type == .pageTerminator {
                 let pageEnd = min(bytes.count, offset + leftInPage)
                 guard bytes[offset..<pageEnd].allSatisfy({ $0 == 0 }) else { throw corruption("non-zero bytes in page padding") }
@@ -67,14 +88,18 @@ enum WALSegmentReader {
             case .full:
                 guard !inRecord else { throw corruption("full fragment inside a record") }
                 recordStart = offset
+                recordCompressed = compressed
                 try deliver(data, endingAt: dataStart + length)
             case .first:
                 guard !inRecord else { throw corruption("first fragment inside a record") }
                 inRecord = true
                 recordStart = offset
+                recordCompressed = compressed
                 assembled = Array(data)
             case .middle, .last:
                 guard inRecord else { throw corruption("continuation fragment without a first one") }
+                // Prometheus marks every fragment of a compressed record alike.
+                guard compressed == recordCompressed else { throw corruption("fragments of one record disagree on compression") }
                 assembled.append(contentsOf: data)
                 if type == .last {
                     inRecord = false

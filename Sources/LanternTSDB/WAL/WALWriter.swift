@@ -1,8 +1,13 @@
+import LanternSnappy
+
 /// Appends records to the current WAL segment. Every `log` call hands its bytes to
 /// the kernel (one write(2)), so a killed process loses nothing it logged; `sync()`
 /// fsyncs, which the database does on segment cuts, checkpoints, close and on demand.
 final class WALWriter {
     let directory: String
+    /// Stores each record snappy-compressed where that makes it smaller, as Prometheus
+    /// does with `--storage.tsdb.wal-compression`.
+    let compressesRecords: Bool
     private(set) var segmentIndex: Int
     private var file: WritableFile
     /// The page being filled; bytes before `flushedInPage` are already in the file.
@@ -14,8 +19,9 @@ final class WALWriter {
 
     /// Starts a new segment after the existing ones, as Prometheus does on every open,
     /// so a repaired (truncated) tail never has to be appended to mid-page.
-    init(directory: String, segmentIndex: Int) throws {
+    init(directory: String, segmentIndex: Int, compressesRecords: Bool) throws {
         self.directory = directory
+        self.compressesRecords = compressesRecords
         self.segmentIndex = segmentIndex
         try FileSystem.createDirectory(directory)
         file = try WritableFile(creating: directory + "/" + WALFormat.segmentName(segmentIndex))
@@ -46,7 +52,14 @@ final class WALWriter {
         }
     }
 
-    private func append(_ record: [UInt8]) throws {
+    private func append(_ uncompressed: [UInt8]) throws {
+        var record = uncompressed
+        var flag: UInt8 = 0
+        if compressesRecords {
+            // Snappy makes tiny records longer; those are stored as they are.
+            let compressed = Snappy.compress(uncompressed)
+            if compressed.count < uncompressed.count { (record, flag) = (compressed, WALFormat.snappyFlag) }
+        }
         if WALFormat.pageSize - usedInPage < WALFormat.fragmentHeaderSize { finishPage() }
         // A record never spans segments: move on when it does not fit in what is left.
         let spaceLeft = (WALFormat.pageSize - usedInPage - WALFormat.fragmentHeaderSize)
@@ -64,7 +77,7 @@ final class WALWriter {
             let type: WALFormat.FragmentType = isFirst && isLast ? .full : isFirst ? .first : isLast ? .last : .middle
             let fragment = record[offset..<offset + length]
             let checksum = CRC32C.checksum(fragment)
-            page[usedInPage] = type.rawValue
+            page[usedInPage] = type.rawValue | flag
             page[usedInPage + 1] = UInt8(length >> 8)
             page[usedInPage + 2] = UInt8(truncatingIfNeeded: length)
             for byteIndex in 0..<4 { page[usedInPage + 3 + byteIndex] = UInt8(truncatingIfNeeded: checksum >> UInt32(24 - 8 * byteIndex)) }
