@@ -1,14 +1,33 @@
 import LanternPromQL
 
 /// A batch of samples committed atomically, like Prometheus' `storage.Appender`: one
-/// per scrape. `append` validates against the head and the batch; `commit` writes the
-/// batch as one WAL record, then makes it visible to queries. Not thread-safe: one
-/// appender per task.
+/// per scrape. `commit` validates the batch against the head, writes its new series and
+/// its samples to the WAL, then makes them visible to queries, all under one hold of the
+/// database lock. Not thread-safe: one appender per task.
+///
+/// Two ways in: `append(labels:…)` checks the sample at once (one lock per sample) for
+/// callers that report a refused sample (remote write, rules); `append(reference:…)`
+/// only queues it, for the scrape loop, which appends a thousand samples per scrape,
+/// knows each series' reference from its previous scrape and only counts refusals.
 public final class Appender {
+    fileprivate struct Queued {
+        var reference: SeriesRef
+        /// nil: `reference` was resolved by `append(labels:)`; otherwise the series to
+        /// find or create when `reference` no longer names a series.
+        var labels: Labels?
+        var timestamp: Int64
+        var value: Double
+        /// The caller's number for the sample, reported back in `resolvedReferences`; -1: none.
+        var tag: Int
+    }
+
     private let database: TSDB
-    private var pending: [WALRecord.Sample] = []
+    private var queued: [Queued] = []
     /// Last sample per series within this batch, for ordering checks before commit.
     private var lastPending: [SeriesRef: (timestamp: Int64, value: Double)] = [:]
+    /// After `commit`: each tagged sample whose series reference differs from the one it
+    /// was queued with (a new series, or one the head dropped and created again).
+    public private(set) var resolvedReferences: [(tag: Int, reference: SeriesRef)] = []
 
     init(database: TSDB) { self.database = database }
 
@@ -35,56 +54,141 @@ public final class Appender {
                 state.stats.count(AppendError.outOfBounds)
                 throw AppendError.outOfBounds
             }
-            // Logged at once, so any appender's samples for it replay after the series; and
-            // logged before the head knows the series, so a failed write (a full disk) leaves
-            // no series whose record is missing from the WAL.
-            let reference = state.head.nextReference
-            do {
-                try state.wal?.log([WALRecord.series([(reference, labels)]).encoded()])
-            } catch {
-                state.stats.walWriteFailures += 1
-                throw error
-            }
-            _ = state.head.getOrCreate(labels, reference: reference)
+            let reference = try state.createSeries([labels])
             return (reference, true)
         }
         if isNew {
-            pending.append(WALRecord.Sample(reference: reference, timestamp: timestamp, value: value))
+            queued.append(Queued(reference: reference, labels: nil, timestamp: timestamp, value: value, tag: -1))
             lastPending[reference] = (timestamp, value)
         }
         return reference
     }
 
-    /// Writes the batch to the WAL and applies it to the head. On a WAL error nothing
-    /// is applied and the batch is dropped.
+    /// Queues a sample without taking the database lock; `commit` checks it and counts
+    /// a refused one (out of order, duplicate, out of bounds) in the database's stats.
+    /// `reference` is what an earlier commit reported for `labels` (0 when unknown): the
+    /// series is found by it, and by `labels` only when the head no longer holds it.
+    public func append(reference: SeriesRef, labels: Labels, timestampMilliseconds timestamp: Int64, value: Double, tag: Int = -1) {
+        guard !labels.isEmpty else { return }
+        queued.append(Queued(reference: reference, labels: labels, timestamp: timestamp, value: value, tag: tag))
+    }
+
+    /// Validates the batch, writes it to the WAL (new series first) and applies it to the
+    /// head. On a WAL error nothing is applied and the batch is dropped.
     public func commit() throws {
         defer { rollback() }
-        guard !pending.isEmpty else { return }
-        let batch = pending
+        resolvedReferences.removeAll(keepingCapacity: true)
+        guard !queued.isEmpty else { return }
+        // Taken out rather than copied (its capacity comes back for the next batch).
+        var batch: [Queued] = []
+        swap(&batch, &queued)
+        var resolved = resolvedReferences
+        defer {
+            resolvedReferences = resolved
+            queued = batch
+        }
         try database.state.withLock { state in
+            try state.resolveReferences(&batch, reporting: &resolved)
+            let accepted = state.acceptable(batch)
+            guard !accepted.isEmpty else { return }
             do {
-                try state.wal?.log([WALRecord.samples(batch).encoded()])
+                try state.wal?.log([WALRecord.samples(accepted).encoded()])
             } catch {
                 state.stats.walWriteFailures += 1
                 throw error
             }
-            for sample in batch {
-                // Another appender may have advanced the series since `append`.
-                do {
-                    guard try state.head.checkAppendable(sample.reference, sample.timestamp, sample.value) else { continue }
-                    state.head.append(sample.reference, sample.timestamp, sample.value)
-                    state.stats.samplesAppended += 1
-                } catch let error as AppendError {
-                    state.stats.count(error)
-                }
-            }
+            for sample in accepted { state.head.append(sample.reference, sample.timestamp, sample.value) }
+            state.stats.samplesAppended += accepted.count
         }
     }
 
     /// Discards the samples queued since the last commit.
     public func rollback() {
-        pending.removeAll(keepingCapacity: true)
+        queued.removeAll(keepingCapacity: true)
         lastPending.removeAll(keepingCapacity: true)
+    }
+}
+
+extension TSDB.State {
+    /// Gives every queued sample the reference of a series the head holds, creating the
+    /// missing series (logged first); a sample older than the head accepts gets 0.
+    fileprivate mutating func resolveReferences(_ queued: inout [Appender.Queued], reporting resolved: inout [(tag: Int, reference: SeriesRef)]) throws {
+        func resolve(_ index: Int, to reference: SeriesRef) {
+            if queued[index].tag >= 0, reference != queued[index].reference { resolved.append((queued[index].tag, reference)) }
+            queued[index].reference = reference
+        }
+        var missing: [Int] = []
+        for index in queued.indices where !head.containsSeries(queued[index].reference) {
+            if let labels = queued[index].labels, let reference = head.reference(of: labels) {
+                resolve(index, to: reference)
+            } else {
+                missing.append(index)
+            }
+        }
+        guard !missing.isEmpty else { return }
+        var created: [Labels: SeriesRef] = [:]
+        var toCreate: [Labels] = []
+        for index in missing {
+            // A reference from `append(labels:)` whose series is gone: nothing to append to.
+            guard let labels = queued[index].labels else {
+                queued[index].reference = 0
+                continue
+            }
+            guard queued[index].timestamp >= head.minValidTime else {
+                stats.count(AppendError.outOfBounds)
+                queued[index].reference = 0
+                continue
+            }
+            if created[labels] == nil {
+                created[labels] = head.nextReference + SeriesRef(toCreate.count)
+                toCreate.append(labels)
+            }
+        }
+        if !toCreate.isEmpty { _ = try createSeries(toCreate) }
+        for index in missing {
+            if let labels = queued[index].labels, let reference = created[labels] { resolve(index, to: reference) }
+        }
+    }
+
+    /// The samples of the batch the head accepts, in order; refusals are counted. Checked
+    /// here even when `append(labels:)` checked them: another appender may have advanced
+    /// the series since.
+    fileprivate mutating func acceptable(_ queued: [Appender.Queued]) -> [WALRecord.Sample] {
+        var accepted: [WALRecord.Sample] = []
+        accepted.reserveCapacity(queued.count)
+        var lastAccepted: [SeriesRef: (timestamp: Int64, value: Double)] = [:]
+        lastAccepted.reserveCapacity(queued.count)
+        for sample in queued where sample.reference != 0 {
+            do {
+                if let last = lastAccepted[sample.reference] {
+                    try MemorySeries.check(sample.timestamp, sample.value, after: last)
+                    if sample.timestamp == last.timestamp { continue }
+                }
+                guard try head.checkAppendable(sample.reference, sample.timestamp, sample.value) else { continue }
+                accepted.append(WALRecord.Sample(reference: sample.reference, timestamp: sample.timestamp, value: sample.value))
+                lastAccepted[sample.reference] = (sample.timestamp, sample.value)
+            } catch let error as AppendError {
+                stats.count(error)
+            } catch {}
+        }
+        return accepted
+    }
+
+    /// Creates series with consecutive references from the head's next one, returning the
+    /// first. Logged before the head knows them, so a failed write (a full disk) leaves no
+    /// series whose record is missing from the WAL, and any appender's samples for them
+    /// replay after their record.
+    mutating func createSeries(_ labels: [Labels]) throws -> SeriesRef {
+        let first = head.nextReference
+        let records = labels.enumerated().map { (first + SeriesRef($0.offset), $0.element) }
+        do {
+            try wal?.log([WALRecord.series(records).encoded()])
+        } catch {
+            stats.walWriteFailures += 1
+            throw error
+        }
+        for (reference, labels) in records { _ = head.getOrCreate(labels, reference: reference) }
+        return first
     }
 }
 

@@ -10,66 +10,71 @@ struct AppendOutcome {
     var error: String?
 }
 
-/// Turns one scrape body into appended samples, as Prometheus' `scrapeLoop.append` does:
-/// target labels merged (honor_labels), metric relabeling, sample_limit, out-of-order and
-/// duplicate samples skipped and counted, stale markers for series that vanished.
+/// Turns one scrape body into queued samples, as Prometheus' `scrapeLoop.append` does:
+/// target labels merged (honor_labels), metric relabeling, sample_limit, stale markers for
+/// series that vanished. A known series costs a hash of its text and a queued sample that
+/// carries the head's reference; out-of-order and duplicate samples are refused (and
+/// counted) by the commit.
 struct ScrapeAppending {
     let target: ScrapeTarget
     let settings: ScrapeSettings
     let cache: ScrapeCache
 
-    func append(body: [UInt8], format: ExpositionFormat, timestamp: Int64, to appender: Appender) throws -> AppendOutcome {
+    func append(body: [UInt8], format: ExpositionFormat, timestamp: Int64, to appender: Appender) -> AppendOutcome {
         var outcome = AppendOutcome()
-        var parser = ExpositionParser(bytes: body, format: format)
-        var seenNow = Set<Labels>()
         cache.beginRound()
         do {
-            while let entry = try parser.next() {
-                switch entry {
-                case .help(let name, let text): cache.noteHelp(name, text)
-                case .type(let name, let type): cache.noteType(name, type.rawValue)
-                case .unit(let name, let unit): cache.noteUnit(name, unit)
-                case .endOfInput: break
-                case .sample(let sample):
-                    outcome.scraped += 1
-                    let key = Array(body[sample.seriesRange])
-                    let labels: Labels?
-                    if let entry = cache.lookup(key) {
-                        labels = entry.labels
-                    } else {
-                        labels = finalLabels(parser: parser, sample: sample)
-                        cache.store(key, labels: labels)
+            try body.withUnsafeBytes { raw in
+                var parser = ExpositionParser(bytes: body, format: format)
+                while let entry = try parser.next() {
+                    switch entry {
+                    case .help(let name, let text): cache.noteHelp(name, text)
+                    case .type(let name, let type): cache.noteType(name, type.rawValue)
+                    case .unit(let name, let unit): cache.noteUnit(name, unit)
+                    case .endOfInput: break
+                    case .sample(let sample):
+                        outcome.scraped += 1
+                        let key = UnsafeRawBufferPointer(rebasing: raw[sample.seriesRange])
+                        let hash = ScrapeCache.hash(key)
+                        var index = cache.lookup(key, hash: hash)
+                        let isNew = index == nil
+                        if index == nil { index = cache.store(key, hash: hash, labels: finalLabels(parser: parser, sample: sample)) }
+                        guard let index, let labels = cache.entries[index].labels else { continue }
+                        outcome.postRelabeling += 1
+                        if settings.sampleLimit > 0 && outcome.postRelabeling > settings.sampleLimit { continue }
+                        var sampleTime = timestamp
+                        if settings.honorTimestamps, let explicit = sample.timestampMilliseconds {
+                            sampleTime = explicit
+                        } else {
+                            cache.track(index)
+                        }
+                        if isNew { outcome.seriesAdded += 1 }
+                        let reference = cache.entries[index].reference
+                        appender.append(reference: reference, labels: labels, timestampMilliseconds: sampleTime, value: sample.value, tag: index)
                     }
-                    guard let labels else { continue }
-                    outcome.postRelabeling += 1
-                    if settings.sampleLimit > 0 && outcome.postRelabeling > settings.sampleLimit { continue }
-                    var sampleTime = timestamp
-                    if settings.honorTimestamps, let explicit = sample.timestampMilliseconds {
-                        sampleTime = explicit
-                    } else {
-                        seenNow.insert(labels)
-                    }
-                    if cache.noteSeries(labels) { outcome.seriesAdded += 1 }
-                    try appendSkippingRejected(appender, labels, sampleTime, sample.value)
                 }
             }
-        } catch let error as LanternMetrics.ParseError {
+        } catch {
+            // Only the parser throws here.
             outcome.error = "\(error)"
         }
         if outcome.error == nil, settings.sampleLimit > 0, outcome.postRelabeling > settings.sampleLimit {
             outcome.error = "sample limit exceeded"
         }
-        if outcome.error != nil {
-            // A failed scrape stores nothing of the body and ends every series, like an empty one.
-            appender.rollback()
-            seenNow = []
-        }
-        for labels in cache.staleCandidates where !seenNow.contains(labels) {
-            try appendSkippingRejected(appender, labels, timestamp, StaleMarker.value)
-        }
-        cache.staleCandidates = seenNow
-        if outcome.error == nil { cache.endRound() }
+        // A failed scrape stores nothing of the body and ends every series, like an empty one.
+        if outcome.error != nil { appender.rollback() }
+        cache.appendStaleMarkers(for: cache.roundEnded(succeeded: outcome.error == nil), at: timestamp, to: appender)
         return outcome
+    }
+
+    /// Commits the scrape's batch, then lets the cache adopt the references the commit
+    /// resolved (by entry index, so before any entry moves) and forget the series a good
+    /// scrape no longer exposed. An empty body (a failed request) keeps the cache, as
+    /// Prometheus does.
+    func commit(_ appender: Appender, outcome: AppendOutcome, bodyWasEmpty: Bool) throws {
+        defer { if outcome.error == nil && !bodyWasEmpty { cache.forgetUnseen() } }
+        try appender.commit()
+        for (index, reference) in appender.resolvedReferences { cache.setReference(reference, of: index) }
     }
 
     /// The series' labels after merging the target's and metric relabeling; nil when dropped.
@@ -90,15 +95,5 @@ struct ScrapeAppending {
             }
         }
         return Relabeler.process(labels, settings.metricRelabelConfigs)
-    }
-}
-
-/// Out-of-order and duplicate samples are skipped (the TSDB counts them); only storage
-/// failures abort the scrape.
-func appendSkippingRejected(_ appender: Appender, _ labels: Labels, _ timestamp: Int64, _ value: Double) throws {
-    do {
-        try appender.append(labels: labels, timestampMilliseconds: timestamp, value: value)
-    } catch is AppendError {
-        return
     }
 }

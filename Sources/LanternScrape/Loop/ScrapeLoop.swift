@@ -86,14 +86,12 @@ public final class ScrapeLoop: Sendable {
 
         let appender = database.appender()
         let appending = ScrapeAppending(target: target, settings: settings, cache: cache)
-        var outcome = AppendOutcome()
+        let outcome = appending.append(body: body, format: format, timestamp: timestamp, to: appender)
+        if failure == nil { failure = outcome.error }
+        appendReport(appender, timestamp: timestamp, up: failure == nil, duration: duration, outcome: outcome)
         do {
-            outcome = try appending.append(body: failure == nil ? body : [], format: format, timestamp: timestamp, to: appender)
-            if failure == nil { failure = outcome.error }
-            try appendReport(appender, timestamp: timestamp, up: failure == nil, duration: duration, outcome: outcome)
-            try appender.commit()
+            try appending.commit(appender, outcome: outcome, bodyWasEmpty: body.isEmpty)
         } catch {
-            appender.rollback()
             failure = failure ?? "append failed: \(error)"
             logger.warning("Append failed", metadata: ["target": "\(target.url)", "err": "\(error)"])
         }
@@ -121,10 +119,10 @@ public final class ScrapeLoop: Sendable {
         return labels
     }
 
-    private func appendReport(_ appender: Appender, timestamp: Int64, up: Bool, duration: Double, outcome: AppendOutcome) throws {
+    private func appendReport(_ appender: Appender, timestamp: Int64, up: Bool, duration: Double, outcome: AppendOutcome) {
         let values = [up ? 1 : 0, duration, Double(outcome.scraped), Double(outcome.postRelabeling), Double(outcome.seriesAdded)]
         for (name, value) in zip(Self.reportNames, values) {
-            try appendSkippingRejected(appender, reportLabels(name), timestamp, value)
+            appender.append(reference: 0, labels: reportLabels(name), timestampMilliseconds: timestamp, value: value)
         }
     }
 
@@ -134,9 +132,11 @@ public final class ScrapeLoop: Sendable {
         guard lastTimestamp > 0 else { return }
         let timestamp = max(lastTimestamp + 1, WallClock.nowMilliseconds())
         let appender = database.appender()
+        cache.appendStaleMarkers(for: cache.staleCandidates, at: timestamp, to: appender)
+        for name in Self.reportNames {
+            appender.append(reference: 0, labels: reportLabels(name), timestampMilliseconds: timestamp, value: StaleMarker.value)
+        }
         do {
-            for labels in cache.staleCandidates { try appendSkippingRejected(appender, labels, timestamp, StaleMarker.value) }
-            for name in Self.reportNames { try appendSkippingRejected(appender, reportLabels(name), timestamp, StaleMarker.value) }
             try appender.commit()
         } catch {
             logger.warning("Writing stale markers failed", metadata: ["target": "\(target.url)", "err": "\(error)"])
