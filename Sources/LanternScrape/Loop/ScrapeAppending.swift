@@ -36,10 +36,10 @@ struct ScrapeAppending {
                         outcome.scraped += 1
                         let key = UnsafeRawBufferPointer(rebasing: raw[sample.seriesRange])
                         let hash = ScrapeCache.hash(key)
-                        var index = cache.lookup(key, hash: hash)
-                        let isNew = index == nil
-                        if index == nil { index = cache.store(key, hash: hash, labels: finalLabels(parser: parser, sample: sample)) }
-                        guard let index, let labels = cache.entries[index].labels else { continue }
+                        let found = cache.lookup(key, hash: hash)
+                        let index = found ?? cache.store(key, hash: hash, labels: finalLabels(parser: parser, sample: sample))
+                        let (labels, reference) = cache.series(at: index)
+                        guard let labels else { continue }
                         outcome.postRelabeling += 1
                         if settings.sampleLimit > 0 && outcome.postRelabeling > settings.sampleLimit { continue }
                         var sampleTime = timestamp
@@ -48,8 +48,7 @@ struct ScrapeAppending {
                         } else {
                             cache.track(index)
                         }
-                        if isNew { outcome.seriesAdded += 1 }
-                        let reference = cache.entries[index].reference
+                        if found == nil { outcome.seriesAdded += 1 }
                         appender.append(reference: reference, labels: labels, timestampMilliseconds: sampleTime, value: sample.value, tag: index)
                     }
                 }

@@ -80,6 +80,9 @@ final class ScrapeCache {
         return UInt32(truncatingIfNeeded: hasher.finalize())
     }
 
+    /// The entry's final labels and series reference, read without copying the entry.
+    func series(at index: Int) -> (labels: Labels?, reference: SeriesRef) { (entries[index].labels, entries[index].reference) }
+
     func setReference(_ reference: SeriesRef, of index: Int) { entries[index].reference = reference }
 
     /// Notes that the entry's series was appended with the scrape's timestamp this round.
