@@ -17,7 +17,7 @@ extension Evaluator {
         switch aggregation.op {
         case .topk, .bottomk:
             if parameter.isNaN { throw QueryError.execution("Parameter value is NaN") }
-            return Evaluator.selectK(aggregation, input, parameter)
+            return selectK(aggregation, input, parameter)
         case .countValues:
             return try countValues(aggregation, input, label: label, at: time)
         case .quantile:
@@ -27,34 +27,18 @@ extension Evaluator {
         default:
             break
         }
-        let grouping = Grouping(aggregation)
-        var groups: [Labels: [Double]] = [:]
-        var order: [Labels] = []
-        for element in input {
-            let key = grouping.key(element)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(element.value)
-        }
-        return order.map { key in
-            VectorElement(labels: key, timestamp: time, value: Evaluator.aggregate(aggregation.op, groups[key]!, parameter: parameter))
+        return groupingIndex(aggregation).partition(input, \.value).map { group in
+            VectorElement(labels: group.key, timestamp: time, value: Evaluator.aggregate(aggregation.op, group.members, parameter: parameter))
         }
     }
 
-    /// The output labels of an element's group: only the `by` labels, or all but the
-    /// `without` labels and the metric name.
-    struct Grouping {
-        let names: Set<String>
-        let without: Bool
-
-        init(_ aggregation: Aggregation) {
-            without = aggregation.without
-            names = Set(aggregation.grouping + (aggregation.without ? [Labels.metricName] : []))
-        }
-
-        func key(_ element: VectorElement) -> Labels {
-            if without { return element.labels.removing(names) }
-            return element.dropsName ? element.labels.keeping(names.subtracting([Labels.metricName])) : element.labels.keeping(names)
-        }
+    /// The query-wide group index of an aggregation's clause (shared by equal clauses).
+    private func groupingIndex(_ aggregation: Aggregation) -> GroupingIndex {
+        let clause = GroupingIndex.Clause(names: aggregation.grouping, without: aggregation.without)
+        if let index = groupingIndexes[clause] { return index }
+        let index = GroupingIndex(clause)
+        groupingIndexes[clause] = index
+        return index
     }
 
     private static func aggregate(_ op: AggregationOperator, _ values: [Double], parameter: Double) -> Double {
@@ -74,7 +58,7 @@ extension Evaluator {
 
     /// Kahan-compensated mean that falls back to an incremental mean when the sum
     /// overflows, as Prometheus does, so huge values average without becoming Inf.
-    static func average(_ values: [Double]) -> Double {
+    static func average<Values: Collection<Double>>(_ values: Values) -> Double {
         var sum = KahanSum()
         var mean = 0.0
         var incremental = false
@@ -102,7 +86,7 @@ extension Evaluator {
     }
 
     /// Population variance by Welford's method.
-    static func variance(_ values: [Double]) -> Double {
+    static func variance<Values: Collection<Double>>(_ values: Values) -> Double {
         var mean = 0.0, squares = 0.0
         for (index, value) in values.enumerated() {
             let delta = value - mean
@@ -126,37 +110,47 @@ extension Evaluator {
     }
 
     /// topk/bottomk: the k largest (smallest) elements per group, NaN last, keeping labels.
-    private static func selectK(_ aggregation: Aggregation, _ input: [VectorElement], _ parameter: Double) -> [VectorElement] {
+    private func selectK(_ aggregation: Aggregation, _ input: [VectorElement], _ parameter: Double) -> [VectorElement] {
         guard parameter >= 1 else { return [] }
         let k = parameter >= Double(Int.max) ? Int.max : Int(parameter)
-        let grouping = Grouping(aggregation)
-        var groups: [Labels: [VectorElement]] = [:]
-        var order: [Labels] = []
-        for element in input {
-            let key = grouping.key(element)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(element)
-        }
         let top = aggregation.op == .topk
-        return order.flatMap { key -> [VectorElement] in
-            let sorted = groups[key]!.sorted { a, b in
-                if a.value.isNaN { return false }
-                if b.value.isNaN { return true }
-                return top ? a.value > b.value : a.value < b.value
-            }
-            return Array(sorted.prefix(k))
+        let precedes = { (a: VectorElement, b: VectorElement) -> Bool in
+            if a.value.isNaN { return false }
+            if b.value.isNaN { return true }
+            return top ? a.value > b.value : a.value < b.value
         }
+        return groupingIndex(aggregation).partition(input, { $0 }).flatMap { group -> [VectorElement] in
+            Evaluator.first(k, of: group.members, by: precedes)
+        }
+    }
+
+    /// The first `k` of `elements` in a stable sort by `precedes` (ties keep input order).
+    /// A small k is kept in a sorted buffer while scanning: topk over thousands of series
+    /// at every step must not sort them all.
+    static func first(_ k: Int, of elements: [VectorElement], by precedes: (VectorElement, VectorElement) -> Bool) -> [VectorElement] {
+        guard k <= 64, k < elements.count else { return Array(elements.sorted(by: precedes).prefix(k)) }
+        var best: [VectorElement] = []
+        best.reserveCapacity(k + 1)
+        for element in elements {
+            if best.count == k, !precedes(element, best[k - 1]) { continue }
+            var index = best.count
+            while index > 0, precedes(element, best[index - 1]) { index -= 1 }
+            best.insert(element, at: index)
+            if best.count > k { best.removeLast() }
+        }
+        return best
     }
 
     private func countValues(_ aggregation: Aggregation, _ input: [VectorElement], label: String, at time: Int64) throws(QueryError) -> [VectorElement] {
         guard Evaluator.isValidLabelName(label) else {
             throw QueryError.execution("invalid label name \(goQuote(label))")
         }
-        let grouping = Grouping(aggregation)
+        let groups = groupingIndex(aggregation)
         var counts: [Labels: Int] = [:]
         var order: [Labels] = []
         for element in input {
-            var key = grouping.key(element)
+            let id = groups.id(of: element)
+            var key = groups.keys[id]
             key.set(label, formatFixed(element.value))
             if counts[key] == nil { order.append(key) }
             counts[key, default: 0] += 1
@@ -184,7 +178,7 @@ struct KahanSum {
         sum = total
     }
 
-    static func of(_ values: [Double]) -> Double {
+    static func of<Values: Sequence<Double>>(_ values: Values) -> Double {
         var kahan = KahanSum()
         for value in values { kahan.add(value) }
         return kahan.value

@@ -6,6 +6,9 @@ struct VectorElement {
     var value: Double
     /// Prometheus's delayed name removal: the metric name goes at the end of evaluation.
     var dropsName = false
+    /// The selected series the element comes from (`SelectedSeries.Stored.id`), kept while
+    /// functions pass its labels on: aggregations look its group up by it.
+    var seriesID: Int?
 
     /// The labels the series will have once evaluation ends.
     var finalLabels: Labels { dropsName ? labels.withoutMetricName : labels }
@@ -14,8 +17,10 @@ struct VectorElement {
 /// One series of a range vector during evaluation.
 struct RangeElement {
     var labels: Labels
-    var points: [Point]
+    /// A window into the selected samples (no copy per step); indices do not start at 0.
+    var points: ArraySlice<Point>
     var dropsName = false
+    var seriesID: Int?
 
     var finalLabels: Labels { dropsName ? labels.withoutMetricName : labels }
 }

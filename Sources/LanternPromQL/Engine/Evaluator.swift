@@ -9,6 +9,10 @@ final class Evaluator {
     private(set) var annotations: [Annotation] = []
     /// Metric names already checked for rate()'s "might not be a counter" note.
     var checkedCounterNames = Set<String>()
+    /// The name checked last: series of one metric come in a row, so most checks stop here.
+    var lastCheckedCounterName: String?
+    /// Aggregation groups by clause, kept across steps.
+    var groupingIndexes: [GroupingIndex.Clause: GroupingIndex] = [:]
 
     init(expr: Expr, range: EvaluationRange, storage: any Queryable, options: EngineOptions) throws(QueryError) {
         self.expr = expr
@@ -37,7 +41,7 @@ final class Evaluator {
             try Evaluator.requireDistinct(samples.map(\.labels))
             value = .vector(samples)
         case .matrix(let elements):
-            let series = elements.map { Series(labels: $0.finalLabels, points: $0.points) }
+            let series = elements.map { Series(labels: $0.finalLabels, points: Array($0.points)) }
             try Evaluator.requireDistinct(series.map(\.labels))
             value = .matrix(series)
         }
@@ -140,7 +144,7 @@ final class Evaluator {
             let point = series.points[after - 1]
             // The lookback window is left-open: a sample exactly lookbackDelta old is too old.
             guard point.timestamp > readAt - options.lookbackDelta, !StaleMarker.isStale(point.value) else { continue }
-            result.append(VectorElement(labels: series.labels, timestamp: point.timestamp, value: point.value))
+            result.append(VectorElement(labels: series.labels, timestamp: point.timestamp, value: point.value, seriesID: series.id))
         }
         try limits.hold(result.count)
         return result
@@ -155,10 +159,13 @@ final class Evaluator {
             let lower = series.points.partitionPoint { $0.timestamp <= readAt - matrix.range }
             let upper = series.points.partitionPoint { $0.timestamp <= readAt }
             guard lower < upper else { continue }
-            let points = series.points[lower..<upper].filter { !StaleMarker.isStale($0.value) }
-            guard !points.isEmpty else { continue }
+            var points = series.points[lower..<upper]
+            if series.containsStaleMarkers, points.contains(where: { StaleMarker.isStale($0.value) }) {
+                points = ArraySlice(points.filter { !StaleMarker.isStale($0.value) })
+                guard !points.isEmpty else { continue }
+            }
             held += points.count
-            result.append(RangeElement(labels: series.labels, points: points))
+            result.append(RangeElement(labels: series.labels, points: points, seriesID: series.id))
         }
         try limits.hold(held)
         return result
@@ -189,7 +196,7 @@ final class Evaluator {
             try limits.check()
         }
         try limits.hold(series.reduce(0) { $0 + $1.points.count })
-        return series.map { RangeElement(labels: $0.labels, points: $0.points) }
+        return series.map { RangeElement(labels: $0.labels, points: $0.points[...]) }
     }
 
     // MARK: Typed evaluation helpers

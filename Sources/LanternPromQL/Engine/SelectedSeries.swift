@@ -2,8 +2,19 @@
 /// so that each step only binary-searches in memory.
 struct SelectedSeries {
     struct Stored {
+        /// Numbers the series of all selectors of the query from 0.
+        let id: Int
         let labels: Labels
         let points: [Point]
+        /// Whether any point is a staleness marker (range windows must then drop them).
+        let containsStaleMarkers: Bool
+
+        init(id: Int, labels: Labels, points: [Point]) {
+            self.id = id
+            self.labels = labels
+            self.points = points
+            containsStaleMarkers = points.contains { StaleMarker.isStale($0.value) }
+        }
     }
 
     private var seriesByMatchers: [[LabelMatcher]: [Stored]] = [:]
@@ -12,8 +23,10 @@ struct SelectedSeries {
 
     /// Reads, for each distinct selector, the samples of the span all its uses cover.
     init(expr: Expr, range: EvaluationRange, lookbackDelta: Int64, storage: any Queryable, limits: Limits) throws(QueryError) {
-        var spans: [[LabelMatcher]: (mint: Int64, maxt: Int64, range: Int64)] = [:]
-        SelectedSeries.collectSpans(expr, from: range.start, to: range.end, query: range, lookbackDelta: lookbackDelta, into: &spans)
+        var spans: [[LabelMatcher]: Span] = [:]
+        var storedCount = 0
+        SelectedSeries.collectSpans(expr, from: range.start, to: range.end, query: range, lookbackDelta: lookbackDelta,
+                                    reads: ReadTimes(first: range.start, step: range.step, last: range.end), into: &spans)
         guard let mint = spans.values.map(\.mint).min(), let maxt = spans.values.map(\.maxt).max() else { return }
         do {
             let querier = try storage.querier(mint: mint, maxt: maxt)
@@ -23,18 +36,11 @@ struct SelectedSeries {
                 var stored: [Stored] = []
                 while let series = try set.next() {
                     try limits.check()
-                    var iterator = series.makeSampleIterator()
-                    var points: [Point] = []
-                    if try iterator.seek(to: span.mint) {
-                        repeat {
-                            let point = iterator.current
-                            if point.timestamp > span.maxt { break }
-                            points.append(point)
-                        } while try iterator.next()
-                    }
-                    if !points.isEmpty { stored.append(Stored(labels: series.labels, points: points)) }
+                    let points = try SelectedSeries.read(series, span)
+                    if !points.isEmpty { stored.append(Stored(id: storedCount + stored.count, labels: series.labels, points: points)) }
                 }
                 seriesByMatchers[matchers] = stored
+                storedCount += stored.count
             }
         } catch let error as QueryError {
             throw error
@@ -43,38 +49,94 @@ struct SelectedSeries {
         }
     }
 
-    /// Widens each selector's span for evaluation over `[from, to]`.
+    /// The samples of `series` in the span; for a selector read only at known times, just
+    /// the sample each of those times sees (the latest at or before it).
+    private static func read(_ series: any StoredSeries, _ span: Span) throws -> [Point] {
+        var iterator = series.makeSampleIterator()
+        var points: [Point] = []
+        guard try iterator.seek(to: span.mint) else { return points }
+        var previous: Point?
+        repeat {
+            let point = iterator.current
+            if point.timestamp > span.maxt { break }
+            if let reads = span.reads {
+                if let kept = previous, reads.anyRead(from: kept.timestamp, before: point.timestamp) { points.append(kept) }
+                previous = point
+            } else {
+                points.append(point)
+            }
+        } while try iterator.next()
+        if let kept = previous, let reads = span.reads, reads.anyRead(from: kept.timestamp, before: .max) { points.append(kept) }
+        return points
+    }
+
+    /// What a selector's uses need: samples in `[mint, maxt]`, the longest range, and the
+    /// times instant uses read at when all uses read at the same known times.
+    struct Span {
+        var mint: Int64
+        var maxt: Int64
+        var range: Int64
+        var reads: ReadTimes?
+    }
+
+    /// The evaluation times of a selector outside subqueries: `first`, `first + step`, ...
+    /// up to `last` (one time when `step` is 0).
+    struct ReadTimes: Equatable {
+        let first: Int64
+        let step: Int64
+        let last: Int64
+
+        func shifted(by offset: Int64) -> ReadTimes { ReadTimes(first: first - offset, step: step, last: last - offset) }
+
+        /// Whether one of the times lies in `[start, end)`.
+        func anyRead(from start: Int64, before end: Int64) -> Bool {
+            var time = first
+            if start > first {
+                guard step > 0 else { return false }
+                let steps = (start - first + step - 1) / step
+                time = first + steps * step
+            }
+            return time <= last && time < end
+        }
+    }
+
+    /// Widens each selector's span for evaluation over `[from, to]`; `reads` is nil inside
+    /// subqueries, whose times the selectors do not know in advance.
     private static func collectSpans(
-        _ expr: Expr, from: Int64, to: Int64, query: EvaluationRange, lookbackDelta: Int64,
-        into spans: inout [[LabelMatcher]: (mint: Int64, maxt: Int64, range: Int64)]
+        _ expr: Expr, from: Int64, to: Int64, query: EvaluationRange, lookbackDelta: Int64, reads: ReadTimes?,
+        into spans: inout [[LabelMatcher]: Span]
     ) {
         func pinned(_ at: AtModifier?) -> (Int64, Int64) {
             guard let at else { return (from, to) }
             let time = at.resolve(in: query)
             return (time, time)
         }
-        func widen(_ matchers: [LabelMatcher], _ mint: Int64, _ maxt: Int64, _ range: Int64) {
-            if let old = spans[matchers] {
-                spans[matchers] = (min(old.mint, mint), max(old.maxt, maxt), max(old.range, range))
-            } else {
-                spans[matchers] = (mint, maxt, range)
+        func widen(_ matchers: [LabelMatcher], _ use: Span) {
+            guard let old = spans[matchers] else {
+                spans[matchers] = use
+                return
             }
+            spans[matchers] = Span(mint: min(old.mint, use.mint), maxt: max(old.maxt, use.maxt), range: max(old.range, use.range),
+                                   reads: old.reads == use.reads ? old.reads : nil)
         }
         func recurse(_ child: Expr) {
-            collectSpans(child, from: from, to: to, query: query, lookbackDelta: lookbackDelta, into: &spans)
+            collectSpans(child, from: from, to: to, query: query, lookbackDelta: lookbackDelta, reads: reads, into: &spans)
         }
         switch expr {
         case .number, .string: return
         case .vectorSelector(let selector):
             let (start, end) = pinned(selector.at)
-            widen(selector.matchers, start - selector.offset - lookbackDelta, end - selector.offset, 0)
+            let times = selector.at == nil ? reads : reads.map { _ in ReadTimes(first: start, step: 0, last: start) }
+            widen(selector.matchers, Span(mint: start - selector.offset - lookbackDelta, maxt: end - selector.offset, range: 0,
+                                          reads: times?.shifted(by: selector.offset)))
         case .matrixSelector(let matrix):
             let (start, end) = pinned(matrix.selector.at)
-            widen(matrix.selector.matchers, start - matrix.selector.offset - matrix.range, end - matrix.selector.offset, matrix.range)
+            widen(matrix.selector.matchers, Span(mint: start - matrix.selector.offset - matrix.range, maxt: end - matrix.selector.offset,
+                                                 range: matrix.range, reads: nil))
         case .subquery(let subquery):
             let (start, end) = pinned(subquery.at)
             collectSpans(subquery.expr, from: start - subquery.offset - subquery.range, to: end - subquery.offset,
-                         query: query, lookbackDelta: lookbackDelta, into: &spans)
+                         query: query, lookbackDelta: lookbackDelta, reads: nil, into: &spans)
         case .call(let call): call.args.forEach(recurse)
         case .aggregation(let aggregation):
             recurse(aggregation.expr)

@@ -28,7 +28,7 @@ extension Evaluator {
         default:
             if let function = Evaluator.elementwise[call.function.name] {
                 return .vector(try vector(args[0], at: time).map { element in
-                    VectorElement(labels: element.labels, timestamp: time, value: function(element.value), dropsName: true)
+                    VectorElement(labels: element.labels, timestamp: time, value: function(element.value), dropsName: true, seriesID: element.seriesID)
                 })
             }
             if let component = DateComponent(rawValue: call.function.name) {

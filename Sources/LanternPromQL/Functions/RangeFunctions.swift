@@ -3,59 +3,77 @@ import LanternSupport
 import Glibc
 
 extension Evaluator {
+    /// The functions over a range vector, resolved once per call rather than by name per series.
+    private enum RangeFunction: String {
+        case rate, increase, delta, irate, idelta, deriv, predictLinear = "predict_linear", resets, changes
+        case avgOverTime = "avg_over_time", sumOverTime = "sum_over_time", countOverTime = "count_over_time"
+        case minOverTime = "min_over_time", maxOverTime = "max_over_time", lastOverTime = "last_over_time"
+        case presentOverTime = "present_over_time", stddevOverTime = "stddev_over_time"
+        case stdvarOverTime = "stdvar_over_time", quantileOverTime = "quantile_over_time"
+    }
+
     /// Functions over a range vector: each series' points become one value.
     func rangeFunction(_ call: Call, at time: Int64) throws(QueryError) -> [VectorElement] {
         let name = call.function.name
-        let rangeArgument = name == "quantile_over_time" ? call.args[1] : call.args[0]
+        guard let function = RangeFunction(rawValue: name) else {
+            // As before this engine knew the function: an error only once there is input.
+            guard try matrix(call.args[0], at: time).isEmpty else { throw QueryError.execution("function \(name) is not implemented") }
+            return []
+        }
+        let rangeArgument = function == .quantileOverTime ? call.args[1] : call.args[0]
         let series = try matrix(rangeArgument, at: time)
         let window = self.window(of: rangeArgument, at: time)
         var parameter = Double.nan
-        if name == "quantile_over_time" {
+        if function == .quantileOverTime {
             parameter = try scalar(call.args[0], at: time)
             if !(0...1).contains(parameter) {
                 annotate(.warning("quantile value should be between 0 and 1, got \(GoFloat.format(parameter))"))
             }
-        } else if name == "predict_linear" {
+        } else if function == .predictLinear {
             parameter = try scalar(call.args[1], at: time)
         }
         var result: [VectorElement] = []
+        result.reserveCapacity(series.count)
         for element in series {
             let points = element.points
+            let values = points.lazy.map(\.value)
             let value: Double?
-            switch name {
-            case "rate", "increase", "delta":
-                if name != "delta" { noteIfNotCounter(element.labels) }
-                value = Evaluator.extrapolatedDelta(points, window: window, isCounter: name != "delta", isRate: name == "rate")
-            case "irate", "idelta": value = Evaluator.instantDelta(points, isRate: name == "irate")
-            case "deriv": value = points.count < 2 ? nil : Evaluator.linearRegression(points, interceptTime: points[0].timestamp).slope
-            case "predict_linear":
+            switch function {
+            case .rate, .increase, .delta:
+                if function != .delta { noteIfNotCounter(element.labels) }
+                value = Evaluator.extrapolatedDelta(points, window: window, isCounter: function != .delta, isRate: function == .rate)
+            case .irate, .idelta: value = Evaluator.instantDelta(points, isRate: function == .irate)
+            case .deriv: value = points.count < 2 ? nil : Evaluator.linearRegression(points, interceptTime: points.first!.timestamp).slope
+            case .predictLinear:
                 guard points.count >= 2 else { value = nil; break }
                 let (slope, intercept) = Evaluator.linearRegression(points, interceptTime: time)
                 value = slope * parameter + intercept
-            case "resets": value = Double(zip(points, points.dropFirst()).filter { $1.value < $0.value }.count)
-            case "changes":
+            case .resets: value = Double(zip(points, points.dropFirst()).filter { $1.value < $0.value }.count)
+            case .changes:
                 value = Double(zip(points, points.dropFirst()).filter { !($1.value == $0.value || ($1.value.isNaN && $0.value.isNaN)) }.count)
-            case "avg_over_time": value = Evaluator.average(points.map(\.value))
-            case "sum_over_time": value = KahanSum.of(points.map(\.value))
-            case "count_over_time": value = Double(points.count)
-            case "min_over_time": value = points.dropFirst().reduce(points[0].value) { $0 > $1.value || $0.isNaN ? $1.value : $0 }
-            case "max_over_time": value = points.dropFirst().reduce(points[0].value) { $0 < $1.value || $0.isNaN ? $1.value : $0 }
-            case "last_over_time": value = points[points.count - 1].value
-            case "present_over_time": value = 1
-            case "stddev_over_time": value = sqrt(Evaluator.variance(points.map(\.value)))
-            case "stdvar_over_time": value = Evaluator.variance(points.map(\.value))
-            case "quantile_over_time": value = Evaluator.quantile(parameter, points.map(\.value))
-            default: throw QueryError.execution("function \(name) is not implemented")
+            case .avgOverTime: value = Evaluator.average(values)
+            case .sumOverTime: value = KahanSum.of(values)
+            case .countOverTime: value = Double(points.count)
+            case .minOverTime: value = values.dropFirst().reduce(values.first!) { $0 > $1 || $0.isNaN ? $1 : $0 }
+            case .maxOverTime: value = values.dropFirst().reduce(values.first!) { $0 < $1 || $0.isNaN ? $1 : $0 }
+            case .lastOverTime: value = points.last!.value
+            case .presentOverTime: value = 1
+            case .stddevOverTime: value = sqrt(Evaluator.variance(values))
+            case .stdvarOverTime: value = Evaluator.variance(values)
+            case .quantileOverTime: value = Evaluator.quantile(parameter, Array(values))
             }
             guard let value else { continue }
             // last_over_time returns a sample as it was; everything else is a new quantity.
-            result.append(VectorElement(labels: element.labels, timestamp: time, value: value, dropsName: name != "last_over_time" || element.dropsName))
+            result.append(VectorElement(labels: element.labels, timestamp: time, value: value,
+                                        dropsName: function != .lastOverTime || element.dropsName, seriesID: element.seriesID))
         }
         return result
     }
 
     private func noteIfNotCounter(_ labels: Labels) {
         let name = labels.value(Labels.metricName)
+        guard name != lastCheckedCounterName else { return }
+        lastCheckedCounterName = name
         guard checkedCounterNames.insert(name).inserted else { return }
         if !["_total", "_sum", "_count", "_bucket"].contains(where: { name.hasSuffix($0) }) {
             annotate(.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \(goQuote(name))"))
@@ -65,9 +83,8 @@ extension Evaluator {
     /// rate/increase/delta with Prometheus's extrapolation: the change between the first
     /// and last sample (counter resets added back), extrapolated towards the window's ends
     /// when samples come close enough to them, never below a counter's zero.
-    static func extrapolatedDelta(_ points: [Point], window: (start: Int64, end: Int64), isCounter: Bool, isRate: Bool) -> Double? {
-        guard points.count >= 2 else { return nil }
-        let first = points[0], last = points[points.count - 1]
+    static func extrapolatedDelta(_ points: ArraySlice<Point>, window: (start: Int64, end: Int64), isCounter: Bool, isRate: Bool) -> Double? {
+        guard points.count >= 2, let first = points.first, let last = points.last else { return nil }
         var delta = last.value - first.value
         if isCounter {
             var previous = first.value
@@ -95,9 +112,9 @@ extension Evaluator {
     }
 
     /// irate/idelta: the last two samples only.
-    static func instantDelta(_ points: [Point], isRate: Bool) -> Double? {
+    static func instantDelta(_ points: ArraySlice<Point>, isRate: Bool) -> Double? {
         guard points.count >= 2 else { return nil }
-        let last = points[points.count - 1], previous = points[points.count - 2]
+        let last = points[points.endIndex - 1], previous = points[points.endIndex - 2]
         var delta = last.value - previous.value
         guard isRate else { return delta }
         // A counter reset: the counter restarted from zero.
@@ -108,9 +125,9 @@ extension Evaluator {
     }
 
     /// Least squares over (seconds since `interceptTime`, value), Kahan-summed.
-    static func linearRegression(_ points: [Point], interceptTime: Int64) -> (slope: Double, intercept: Double) {
+    static func linearRegression(_ points: ArraySlice<Point>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
         var sumX = KahanSum(), sumY = KahanSum(), sumXY = KahanSum(), sumX2 = KahanSum()
-        let initial = points[0].value
+        let initial = points[points.startIndex].value
         var constant = true
         for point in points {
             if point.value != initial { constant = false }

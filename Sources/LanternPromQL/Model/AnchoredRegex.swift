@@ -4,9 +4,12 @@ public final class AnchoredRegex: @unchecked Sendable {
     // Swift's Regex is immutable after construction; sharing it across threads is safe.
     let regex: Regex<AnyRegexOutput>
     public let pattern: String
+    /// Set when the pattern is literals and `.*`/`.+` only: matched without the engine.
+    let shortcut: RegexShortcut?
 
     public init(_ pattern: String) throws(RegexError) {
         self.pattern = pattern
+        shortcut = RegexShortcut(pattern: pattern)
         do {
             regex = try Regex("^(?s:\(pattern))$").matchingSemantics(.unicodeScalar)
         } catch {
@@ -15,6 +18,12 @@ public final class AnchoredRegex: @unchecked Sendable {
     }
 
     public func matches(_ text: String) -> Bool {
+        if let shortcut { return shortcut.matches(text) }
+        return matchesByEngine(text)
+    }
+
+    /// The regex engine's answer, whatever the shortcut (tests compare the two).
+    func matchesByEngine(_ text: String) -> Bool {
         (try? regex.wholeMatch(in: text)) != nil
     }
 

@@ -13,6 +13,10 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     public let name: String
     public let value: String
     private let regex: AnchoredRegex?
+    /// Answers per label value for a regex the shortcut cannot take.
+    private let memo: RegexMatchMemo?
+    /// Whether the matcher accepts a series that lacks the label (an empty value).
+    public private(set) var matchesEmpty = false
 
     /// Throws `RegexError` when a regex matcher's pattern does not compile.
     public init(_ kind: Kind, _ name: String, _ value: String) throws(RegexError) {
@@ -23,19 +27,23 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         case .equal, .notEqual: regex = nil
         case .regexMatch, .regexNoMatch: regex = try AnchoredRegex(value)
         }
+        memo = regex != nil && regex!.shortcut == nil ? RegexMatchMemo() : nil
+        matchesEmpty = matches("")
     }
 
     public func matches(_ candidate: String) -> Bool {
         switch kind {
         case .equal: return candidate == value
         case .notEqual: return candidate != value
-        case .regexMatch: return regex!.matches(candidate)
-        case .regexNoMatch: return !regex!.matches(candidate)
+        case .regexMatch: return regexMatches(candidate)
+        case .regexNoMatch: return !regexMatches(candidate)
         }
     }
 
-    /// Whether the matcher accepts a series that lacks the label (an empty value).
-    public var matchesEmpty: Bool { matches("") }
+    private func regexMatches(_ candidate: String) -> Bool {
+        if let memo { return memo.matches(candidate, by: regex!) }
+        return regex!.matches(candidate)
+    }
 
     public static func == (lhs: LabelMatcher, rhs: LabelMatcher) -> Bool {
         lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.value == rhs.value

@@ -34,16 +34,25 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Builds a label set from pairs in any order; a later duplicate name wins.
     public init(_ unsorted: [Label]) {
+        // Block indexes, the WAL and the head hand over sorted sets: taken as they are.
+        self.init(sortedPairs: Labels.isStrictlySorted(unsorted) ? unsorted : Labels.sortedUnique(unsorted))
+    }
+
+    private static func sortedUnique(_ unsorted: [Label]) -> [Label] {
         var byName: [String: String] = [:]
         for label in unsorted { byName[label.name] = label.value }
-        pairs = byName.map { Label($0.key, $0.value) }.sorted { $0.name.utf8Precedes($1.name) }
-        cachedHash = Labels.hash(of: pairs)
+        return byName.map { Label($0.key, $0.value) }.sorted { $0.name.utf8Precedes($1.name) }
     }
 
     /// Pairs already sorted by name with unique names (a filtered subset of a label set's).
     private init(sortedPairs: [Label]) {
         pairs = sortedPairs
         cachedHash = Labels.hash(of: sortedPairs)
+    }
+
+    private static func isStrictlySorted(_ pairs: [Label]) -> Bool {
+        for index in pairs.indices.dropFirst() where !pairs[index - 1].name.utf8Precedes(pairs[index].name) { return false }
+        return true
     }
 
     public init(_ dictionary: [String: String]) {

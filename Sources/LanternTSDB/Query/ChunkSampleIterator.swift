@@ -24,11 +24,24 @@ final class ChunkBytes {
     deinit { owned?.deallocate() }
 }
 
-/// One stored chunk of a selected series, read lazily.
+/// One stored chunk of a selected series, read lazily: a head chunk (copied when read,
+/// the head goes on appending) or a chunk in a block's segment files.
 struct ChunkSource {
+    enum Location {
+        case head([UInt8])
+        case block(Block, reference: UInt64)
+    }
+
     var minTime: Int64
     var maxTime: Int64
-    var load: () throws -> ChunkBytes
+    var location: Location
+
+    func load() throws -> ChunkBytes {
+        switch location {
+        case .head(let bytes): return ChunkBytes(copying: bytes)
+        case .block(let block, let reference): return ChunkBytes(block: block, bytes: try block.chunks.chunk(reference))
+        }
+    }
 }
 
 /// Samples of one series across its chunks (head and blocks), restricted to
@@ -50,7 +63,10 @@ struct ChunkSampleIterator: SampleIterator {
     private(set) var current = Point(0, 0)
 
     init(chunks: [ChunkSource], minTime: Int64, maxTime: Int64, reportCorruption: @escaping (Error) -> Void) {
-        remaining = chunks.sorted { $0.minTime < $1.minTime }[...]
+        // Head and blocks each list a series' chunks in time order; only a merge of both
+        // (rare: a block being written while the head still holds its range) needs sorting.
+        let ordered = zip(chunks, chunks.dropFirst()).allSatisfy { $0.minTime <= $1.minTime }
+        remaining = (ordered ? chunks : chunks.sorted { $0.minTime < $1.minTime })[...]
         self.minTime = minTime
         self.maxTime = maxTime
         self.reportCorruption = reportCorruption

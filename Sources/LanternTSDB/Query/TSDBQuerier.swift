@@ -19,36 +19,46 @@ struct TSDBQuerier: Querier {
 
     func select(_ matchers: [LabelMatcher], hints: SelectHints) throws -> any SeriesSet {
         let start = max(minTime, hints.start), end = min(maxTime, hints.end)
-        var chunksByLabels: [Labels: [ChunkSource]] = [:]
         let headSeries = database.state.withLock { state in state.head.select(matchers, minTime: start, maxTime: end) }
-        for series in headSeries {
-            chunksByLabels[series.labels, default: []] += series.chunks.map { chunk in
-                ChunkSource(minTime: chunk.minTime, maxTime: chunk.maxTime) { ChunkBytes(copying: chunk.bytes) }
-            }
-        }
+        // Each source sorted by labels, then merged: a series in several of them gets the
+        // chunks of all, the head's first, then the blocks' in their order.
+        var merged = headSeries.map { series in
+            SelectedChunks(labels: series.labels, chunks: series.chunks.map { chunk in
+                ChunkSource(minTime: chunk.minTime, maxTime: chunk.maxTime, location: .head(chunk.bytes))
+            })
+        }.sorted { $0.labels < $1.labels }
         for block in blocks where block.overlaps(start, end) {
+            var fromBlock: [SelectedChunks] = []
             for series in try blockSeries(block, matchers) {
-                let chunks = series.chunks.filter { $0.maxTime >= start && $0.minTime <= end }
-                guard !chunks.isEmpty else { continue }
-                chunksByLabels[series.labels, default: []] += chunks.map { chunk in
-                    ChunkSource(minTime: chunk.minTime, maxTime: chunk.maxTime) {
-                        ChunkBytes(block: block, bytes: try block.chunks.chunk(chunk.reference))
-                    }
+                var chunks: [ChunkSource] = []
+                for chunk in series.chunks where chunk.maxTime >= start && chunk.minTime <= end {
+                    chunks.append(ChunkSource(minTime: chunk.minTime, maxTime: chunk.maxTime, location: .block(block, reference: chunk.reference)))
                 }
+                if !chunks.isEmpty { fromBlock.append(SelectedChunks(labels: series.labels, chunks: chunks)) }
             }
+            // A block's series ids follow its series' label order (the index format's rule);
+            // a block written otherwise is sorted here rather than merged wrongly.
+            if !zip(fromBlock, fromBlock.dropFirst()).allSatisfy({ $0.labels < $1.labels }) {
+                fromBlock.sort { $0.labels < $1.labels }
+            }
+            merged = SelectedChunks.merge(merged, fromBlock)
         }
         let database = self.database
-        let selected = chunksByLabels.keys.sorted().map { labels in
-            TSDBSeries(labels: labels, chunks: chunksByLabels[labels]!, minTime: start, maxTime: end,
+        let selected = merged.map { series in
+            TSDBSeries(labels: series.labels, chunks: series.chunks, minTime: start, maxTime: end,
                        reportCorruption: { database.reportCorruptChunk($0) })
         }
         return TSDBSeriesSet(remaining: selected[...])
     }
 
+    /// Series of `block` matching `matchers`, in the index's order (sorted by labels).
+    /// Matchers that reject the empty value were answered exactly by the postings; only
+    /// the others are checked against each series' labels.
     private func blockSeries(_ block: Block, _ matchers: [LabelMatcher]) throws -> [IndexedSeries] {
-        try block.index.candidateIDs(matchers).compactMap { id in
+        let unanswered = matchers.filter(\.matchesEmpty)
+        return try block.index.candidateIDs(matchers).compactMap { id in
             let series = try block.index.series(id)
-            return series.labels.matches(matchers) ? series : nil
+            return series.labels.matches(unanswered) ? series : nil
         }
     }
 
@@ -89,6 +99,39 @@ struct TSDBQuerier: Querier {
     }
 
     func close() {}
+}
+
+/// A selected series' chunks from the head and the blocks, before reading.
+private struct SelectedChunks {
+    let labels: Labels
+    var chunks: [ChunkSource]
+
+    /// Merges two lists sorted by labels into one; equal label sets become one entry
+    /// with `earlier`'s chunks first.
+    static func merge(_ earlier: [SelectedChunks], _ later: [SelectedChunks]) -> [SelectedChunks] {
+        if earlier.isEmpty { return later }
+        if later.isEmpty { return earlier }
+        var result: [SelectedChunks] = []
+        result.reserveCapacity(max(earlier.count, later.count))
+        var left = 0, right = 0
+        while left < earlier.count, right < later.count {
+            let a = earlier[left], b = later[right]
+            if a.labels == b.labels {
+                result.append(SelectedChunks(labels: a.labels, chunks: a.chunks + b.chunks))
+                left += 1
+                right += 1
+            } else if a.labels < b.labels {
+                result.append(a)
+                left += 1
+            } else {
+                result.append(b)
+                right += 1
+            }
+        }
+        result += earlier[left...]
+        result += later[right...]
+        return result
+    }
 }
 
 private struct TSDBSeriesSet: SeriesSet {
