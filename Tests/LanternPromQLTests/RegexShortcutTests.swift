@@ -10,13 +10,13 @@ import Testing
         "éabc", "abcé", "\n", "abc\n", "\nabc", "a.c", "a-c", "a/c", "a|b", "/api/v1/h0", "/api/v1/h01",
         "/api/v1/h1", "/api/v1/h0x", "bench_", "bench_x", "bench_http_requests_total", "bench", "foo", "bar",
         "foobar", "K", "\u{212A}", "a\\b", "a b", ".", "..", "a*", "aa", "é\u{301}", "\u{1F600}",
-    ]
+    ] + "#@%;\"'~!&,=:_".map { "a\($0)b" }
 
     private static let shortcutPatterns = [
         "abc", "", "a|b|c", "abc|", "|abc", "foo|bar|foo", "abc.*", "abc.+", ".*abc", ".+abc", ".*abc.*", ".+abc.+",
         ".+abc.*", ".*abc.+", ".*", ".+", "/api/v1/h0.*", "bench_.+", "a\\.c", "a\\.c.*", "a\\-c", "a\\/c", "a\\|b",
         "é", "é.*", ".*é", "K", "a b", "a\\\\b", "\\..*",
-    ]
+    ] + "# #@%;\"'~!&,=:_".map { "a\\\($0)b" }
 
     /// Patterns the shortcut must refuse: the regex engine answers them.
     private static let enginePatterns = [
