@@ -14,7 +14,6 @@ struct RunningServer {
     let api: APIServer
     let group: MultiThreadedEventLoopGroup
     let maintenance: Task<Void, Never>
-    let scavenger: Task<Void, Never>?
 
     /// How often the database compacts and fsyncs its WAL: every minute as Prometheus, more
     /// often with the short blocks tests use. Samples reach the kernel at every commit, so
@@ -95,15 +94,12 @@ struct RunningServer {
                 }
             }
         }
-        let releaseInterval = try parseModelDuration(flags.string(ServerFlags.memoryReleaseInterval.name))
-        let scavenger = MemoryScavenger.start(intervalNanoseconds: UInt64(releaseInterval) * 1_000_000, logger: logger)
-        return RunningServer(runtime: runtime, api: api, group: group, maintenance: maintenance, scavenger: scavenger)
+        return RunningServer(runtime: runtime, api: api, group: group, maintenance: maintenance)
     }
 
     /// Stops scraping (writing stale markers), the API and maintenance; closes the database.
     func stop() async {
         maintenance.cancel()
-        scavenger?.cancel()
         await runtime.ruleServices.stop()
         await runtime.manager.shutdown()
         // After scraping stopped, so the stale markers are queued too; what is not sent

@@ -33,10 +33,6 @@ enum ServerFlags {
     // Lantern's own: where the web UI's files and Debian's libjs-dygraphs are installed.
     static let uiAssets = Flag("web.ui-assets", help: "Directory of the web UI's pages, styles and scripts (Lantern).", default: "/usr/share/lantern-server/web")
     static let uiDygraphs = Flag("web.ui-dygraphs", help: "Directory of the dygraphs charting library (Lantern).", default: "/usr/share/javascript/dygraphs")
-    // Lantern's own: how often freed heap goes back to the kernel between maintenance passes.
-    static let memoryReleaseInterval = Flag(
-        "lantern.memory-release-interval", help: "How often to return freed heap memory to the kernel; 0s never (Lantern only).",
-        kind: .modelDuration, default: "10s")
 
     static func flagSet() -> FlagSet {
         var set = FlagSet(programName: "lantern-server", programHelp: "The Lantern monitoring server")
@@ -44,7 +40,6 @@ enum ServerFlags {
         set.add(contentsOf: [
             configFile, listenAddress, enableLifecycle, enableAdminAPI, enableRemoteWriteReceiver, storagePath, retentionTime, retentionSize,
             minBlockDuration, maxBlockDuration, walCompression, lookbackDelta, queryTimeout, maxSamples, uiAssets, uiDygraphs,
-            memoryReleaseInterval,
         ])
         set.add(contentsOf: RuleFlags.flags)
         set.add(contentsOf: WebFlags.flags)

@@ -3,8 +3,7 @@
 /// freed pages that are not at the top of an arena resident for reuse, so without this
 /// the server's resident size stays at its maintenance peak (measured: 305 MB resident
 /// fell to 228 MB on one `malloc_trim(0)` after the first block of 101 k series).
-/// The server's memory scavenger also calls it between maintenance passes.
-public func releaseFreedMemory() {
+func releaseFreedMemory() {
     _ = mallocTrim(0)
 }
 
