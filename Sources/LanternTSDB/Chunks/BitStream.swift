@@ -6,41 +6,32 @@ struct BitWriter {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
-    mutating func writeBit(_ bit: Bool) {
-        if freeBitsInLastByte == 0 {
-            bytes.append(0)
-            freeBitsInLastByte = 8
-        }
-        if bit { bytes[bytes.count - 1] |= 1 << (freeBitsInLastByte - 1) }
-        freeBitsInLastByte -= 1
-    }
-
-    /// The low `count` bits of `value`, highest first: whole bytes first, then bit by bit,
-    /// exactly as Prometheus' bstream does (which decides the chunk's final length).
+    /// The low `count` bits of `value` (1...64), highest first, a byte at a time.
+    /// Prometheus' bstream.writeBits emits whole bytes with writeByte, which always opens a
+    /// new last byte: so when `count` is a multiple of 8 and the stream ends aligned, an
+    /// empty byte is opened here too. It matters only when the chunk ends there (the next
+    /// write would fill that byte anyway), and it decides the chunk's length.
     mutating func writeBits(_ value: UInt64, count: Int) {
-        var shifted = count == 0 ? 0 : value << UInt64(64 - count)
+        var pending = value &<< UInt64(64 - count)  // the field's bits at the top, zeros below
         var left = count
-        while left >= 8 {
-            writeByte(UInt8(truncatingIfNeeded: shifted >> 56))
-            shifted <<= 8
-            left -= 8
+        if freeBitsInLastByte > 0 {
+            bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: pending &>> UInt64(64 - freeBitsInLastByte))
+            let taken = min(freeBitsInLastByte, left)
+            pending &<<= UInt64(taken)
+            left -= taken
+            freeBitsInLastByte -= taken
         }
         while left > 0 {
-            writeBit(shifted >> 63 == 1)
-            shifted <<= 1
-            left -= 1
+            bytes.append(UInt8(truncatingIfNeeded: pending &>> 56))
+            pending &<<= 8
+            let taken = min(8, left)
+            left -= taken
+            freeBitsInLastByte = 8 - taken
         }
-    }
-
-    /// Like Prometheus' bstream.writeByte, always opens a new last byte: a chunk ending
-    /// on a byte written when the stream was aligned carries one trailing zero byte.
-    mutating func writeByte(_ value: UInt8) {
-        if freeBitsInLastByte == 0 {
+        if count & 7 == 0, freeBitsInLastByte == 0 {
             bytes.append(0)
             freeBitsInLastByte = 8
         }
-        bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: UInt16(value) >> UInt16(8 - freeBitsInLastByte))
-        bytes.append(UInt8(truncatingIfNeeded: UInt16(value) << UInt16(freeBitsInLastByte)))
     }
 }
 

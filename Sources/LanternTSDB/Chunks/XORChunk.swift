@@ -29,31 +29,29 @@ struct XORChunkAppender: Sendable {
         case 0:
             var varint: [UInt8] = []
             appendUvarint(zigZag(timestamp), to: &varint)
-            for byte in varint { stream.writeByte(byte) }
+            for byte in varint { stream.writeBits(UInt64(byte), count: 8) }
             stream.writeBits(value.bitPattern, count: 64)
             firstTimestamp = timestamp
         case 1:
             let delta = timestamp - lastTimestamp
             var uvarint: [UInt8] = []
             appendUvarint(UInt64(bitPattern: delta), to: &uvarint)
-            for byte in uvarint { stream.writeByte(byte) }
+            for byte in uvarint { stream.writeBits(UInt64(byte), count: 8) }
             writeValue(value)
             lastDelta = delta
         default:
             let delta = timestamp - lastTimestamp
             let deltaOfDelta = delta - lastDelta
             let pattern = UInt64(bitPattern: deltaOfDelta)
+            // Bucket prefix and payload go out as one field (at most 24 bits, except the 64-bit bucket).
             if deltaOfDelta == 0 {
-                stream.writeBit(false)
+                stream.writeBits(0, count: 1)
             } else if fits(deltaOfDelta, bits: 14) {
-                stream.writeBits(0b10, count: 2)
-                stream.writeBits(pattern, count: 14)
+                stream.writeBits(0b10 << 14 | pattern & 0x3FFF, count: 16)
             } else if fits(deltaOfDelta, bits: 17) {
-                stream.writeBits(0b110, count: 3)
-                stream.writeBits(pattern, count: 17)
+                stream.writeBits(0b110 << 17 | pattern & 0x1FFFF, count: 20)
             } else if fits(deltaOfDelta, bits: 20) {
-                stream.writeBits(0b1110, count: 4)
-                stream.writeBits(pattern, count: 20)
+                stream.writeBits(0b1110 << 20 | pattern & 0xFFFFF, count: 24)
             } else {
                 stream.writeBits(0b1111, count: 4)
                 stream.writeBits(pattern, count: 64)
@@ -76,25 +74,24 @@ struct XORChunkAppender: Sendable {
     private mutating func writeValue(_ value: Double) {
         let xor = value.bitPattern ^ lastValue.bitPattern
         if xor == 0 {
-            stream.writeBit(false)
+            stream.writeBits(0, count: 1)
             return
         }
-        stream.writeBit(true)
         // Five bits hold the leading-zero count, so it is clamped to 31.
         let leading = UInt8(min(xor.leadingZeroBitCount, 31))
         let trailing = UInt8(xor.trailingZeroBitCount)
+        // The significant bits are a field of their own: that last field of a sample decides
+        // whether the chunk ends on an empty byte (see BitWriter.writeBits).
         if leadingZeros != 0xFF, leading >= leadingZeros, trailing >= trailingZeros {
-            stream.writeBit(false)
+            stream.writeBits(0b10, count: 2)
             stream.writeBits(xor >> UInt64(trailingZeros), count: 64 - Int(leadingZeros) - Int(trailingZeros))
             return
         }
         leadingZeros = leading
         trailingZeros = trailing
-        stream.writeBit(true)
-        stream.writeBits(UInt64(leading), count: 5)
         // 64 significant bits do not fit in six bits; they are written as 0 and read back as 64.
         let significant = 64 - Int(leading) - Int(trailing)
-        stream.writeBits(UInt64(significant & 63), count: 6)
+        stream.writeBits(0b11 << 11 | UInt64(leading) << 6 | UInt64(significant & 63), count: 13)
         stream.writeBits(xor >> UInt64(trailing), count: significant)
     }
 }
