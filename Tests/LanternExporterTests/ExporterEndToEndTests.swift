@@ -148,6 +148,17 @@ struct ExporterEndToEndTests {
         #expect(exporter.process.waitForLog(containing: "has not returned", seconds: 10))
     }
 
+    /// A scraper announcing a short timeout (scrape_timeout 0.5 s) still gets its collectors
+    /// run: only part of the timeout is kept back for encoding and sending.
+    @Test func shortAnnouncedScrapeTimeoutLeavesTheCollectorsTime() throws {
+        let exporter = try Exporter.onFixtures(Self.fixtureCollectorFlags)
+        let reply = try exporter.get(headers: [("X-Prometheus-Scrape-Timeout-Seconds", "0.5")])
+        #expect(reply.status == 200)
+        for collector in ["cpu", "meminfo", "loadavg", "stat", "time"] {
+            #expect(reply.text.contains("node_scrape_collector_success{collector=\"\(collector)\"} 1\n"), "\(collector)")
+        }
+    }
+
     @Test func maxRequestsAnswers503WhileTheLimitIsReached() throws {
         let proc = try procfsWithHungLoadavg()
         defer { try? FileManager.default.removeItem(at: proc) }

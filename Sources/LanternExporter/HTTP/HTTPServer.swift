@@ -37,7 +37,7 @@ struct Router: Sendable {
             accept: head.headers[canonicalForm: "Accept"].joined(separator: ","), openMetricsEnabled: true)
         let gzip = ContentNegotiation.acceptsGzip(head.headers[canonicalForm: "Accept-Encoding"].joined(separator: ","))
         let timeout = head.headers.first(name: "X-Prometheus-Scrape-Timeout-Seconds").flatMap(Double.init)
-            .map { max(0, $0 - Router.scrapeTimeoutMargin) }
+            .map(Router.collectorDeadline(scrapeTimeout:))
         let promise = eventLoop.makePromise(of: HTTPResponse.self)
         let endpoint = self.endpoint
         pool.submit {
@@ -48,8 +48,13 @@ struct Router: Sendable {
         return promise.futureResult
     }
 
-    /// Time left for encoding and sending when the scraper announces its timeout.
-    static let scrapeTimeoutMargin = 0.5
+    /// How long collectors may run when the scraper announces its timeout: the timeout less
+    /// time for encoding and sending, 0.5 s but at most a tenth of it, so that a short
+    /// `scrape_timeout` (0.5 s, 1 s) still leaves the collectors most of it instead of none.
+    static func collectorDeadline(scrapeTimeout: Double) -> Double {
+        guard scrapeTimeout > 0 else { return 0 }
+        return scrapeTimeout - min(0.5, scrapeTimeout / 10)
+    }
 }
 
 /// One connection's HTTP/1.1 handler; requests are answered in order (the
