@@ -60,6 +60,19 @@ struct WALCompressionInteropTests {
         _ = await TestSupport.waitFor(seconds: 20) { process.isRunning ? nil : true }
     }
 
+    /// Starts a server (`start(data, port)`) on a copy of `data` at `copy` and expects it to
+    /// serve exactly `expected` up to `time`; stops it again.
+    static func expectCopyServes(
+        _ expected: [String: SideBySideTests.Samples], of data: String, as copy: String, at time: Int64, _ who: String,
+        start: (String, Int) throws -> Process
+    ) async throws {
+        try FileManager.default.copyItem(atPath: data, toPath: copy)
+        let port = TestSupport.freePort()
+        let server = try start(copy, port)
+        defer { TestSupport.stop(server) }
+        expectSame(await samples(port: port, at: time), expected, who)
+    }
+
     static func expectSame(_ served: [String: SideBySideTests.Samples]?, _ expected: [String: SideBySideTests.Samples], _ who: String) {
         guard let served else {
             Issue.record("\(who) did not answer")
@@ -102,20 +115,12 @@ struct WALCompressionInteropTests {
         #expect(types["00000001"].map { $0 & Self.snappyFlag != 0 } == true, "\(types)")
 
         let idle = try Self.config(directory, name: "idle.yml", scraping: nil)
-        let prometheusData = directory.appendingPathComponent("prometheus-copy").path
-        try FileManager.default.copyItem(atPath: data, toPath: prometheusData)
-        let prometheusPort = TestSupport.freePort()
-        let prometheus = try Self.startPrometheus(directory, data: prometheusData, port: prometheusPort, config: idle, log: "prometheus.log")
-        defer { TestSupport.stop(prometheus) }
-        Self.expectSame(await Self.samples(port: prometheusPort, at: time), expectedSamples, "Prometheus")
-
-        let lanternData = directory.appendingPathComponent("lantern-copy").path
-        try FileManager.default.copyItem(atPath: data, toPath: lanternData)
-        let lanternPort = TestSupport.freePort()
-        let lantern = try Self.startLantern(
-            directory, data: lanternData, port: lanternPort, config: idle, log: "replay.log", extra: ["--no-storage.tsdb.wal-compression"])
-        defer { TestSupport.stop(lantern) }
-        Self.expectSame(await Self.samples(port: lanternPort, at: time), expectedSamples, "Lantern")
+        try await Self.expectCopyServes(expectedSamples, of: data, as: directory.appendingPathComponent("prometheus-copy").path, at: time, "Prometheus") {
+            try Self.startPrometheus(directory, data: $0, port: $1, config: idle, log: "prometheus.log")
+        }
+        try await Self.expectCopyServes(expectedSamples, of: data, as: directory.appendingPathComponent("lantern-copy").path, at: time, "Lantern") {
+            try Self.startLantern(directory, data: $0, port: $1, config: idle, log: "replay.log", extra: ["--no-storage.tsdb.wal-compression"])
+        }
         let replayLog = try String(contentsOf: directory.appendingPathComponent("replay.log"), encoding: .utf8)
         #expect(!replayLog.contains("WAL truncated"), "\(replayLog)")
     }
@@ -139,13 +144,10 @@ struct WALCompressionInteropTests {
         let types = try Self.firstFragmentTypes(data + "/wal")
         #expect(types["00000000"].map { $0 & Self.snappyFlag != 0 } == true, "Prometheus did not compress: \(types)")
 
-        let copy = directory.appendingPathComponent("lantern-copy").path
-        try FileManager.default.copyItem(atPath: data, toPath: copy)
-        let lanternPort = TestSupport.freePort()
         let idle = try Self.config(directory, name: "idle.yml", scraping: nil)
-        let lantern = try Self.startLantern(directory, data: copy, port: lanternPort, config: idle, log: "lantern.log")
-        defer { TestSupport.stop(lantern) }
-        Self.expectSame(await Self.samples(port: lanternPort, at: time), expectedSamples, "Lantern")
+        try await Self.expectCopyServes(expectedSamples, of: data, as: directory.appendingPathComponent("lantern-copy").path, at: time, "Lantern") {
+            try Self.startLantern(directory, data: $0, port: $1, config: idle, log: "lantern.log")
+        }
         let log = try String(contentsOf: directory.appendingPathComponent("lantern.log"), encoding: .utf8)
         #expect(!log.contains("WAL truncated"), "\(log)")
     }
