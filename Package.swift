@@ -89,10 +89,11 @@ let package = Package(
         // Linked by lld with the functions that serve scrapes first (scrape-path.order, from
         // `bench/run --write-text-order`): they then share a few pages instead of keeping most of
         // the binary resident (docs/performance.md, "Exporter memory").
-        .executableTarget(name: "lantern-exporter", dependencies: ["LanternExporter"], exclude: ["scrape-path.order"],
+        .executableTarget(name: "lantern-exporter", dependencies: ["LanternExporter"], exclude: ["scrape-path.order", "private-functions.ld"],
                           linkerSettings: [.unsafeFlags([
                               "-use-ld=lld", "-Xlinker", "--symbol-ordering-file=\(packageDirectory)/Sources/lantern-exporter/scrape-path.order",
                               "-Xlinker", "--no-warn-symbol-ordering",
+                              "-Xlinker", "--script=\(packageDirectory)/Sources/lantern-exporter/private-functions.ld",
                           ])]),
 
         // Scraping for lantern-server: targets, relabeling, the NIO HTTP(S) client, scrape loops
