@@ -12,8 +12,9 @@ import LanternPromQL
 public final class Appender {
     fileprivate struct Queued {
         var reference: SeriesRef
-        /// nil: `reference` was resolved by `append(labels:)`; otherwise the series to
-        /// find or create when `reference` no longer names a series.
+        /// The series to find or create when `reference` no longer names a series; nil:
+        /// ask the commit's `labelsOfTag` (when tagged), or drop the sample (untagged:
+        /// `append(labels:)` resolved the reference and its series is gone).
         var labels: Labels?
         var timestamp: Int64
         var value: Double
@@ -66,16 +67,21 @@ public final class Appender {
 
     /// Queues a sample without taking the database lock; `commit` checks it and counts
     /// a refused one (out of order, duplicate, out of bounds) in the database's stats.
-    /// `reference` is what an earlier commit reported for `labels` (0 when unknown): the
-    /// series is found by it, and by `labels` only when the head no longer holds it.
-    public func append(reference: SeriesRef, labels: Labels, timestampMilliseconds timestamp: Int64, value: Double, tag: Int = -1) {
-        guard !labels.isEmpty else { return }
+    /// `reference` is what an earlier commit reported for the series (0 when unknown): the
+    /// series is found by it, and by its labels only when the head no longer holds it.
+    /// Those are `labels`, or when nil, what the commit's `labelsOfTag` gives for `tag`:
+    /// the scrape loop passes labels only for a series it sees for the first time.
+    public func append(reference: SeriesRef, labels: Labels?, timestampMilliseconds timestamp: Int64, value: Double, tag: Int = -1) {
+        guard labels.map({ !$0.isEmpty }) ?? (reference != 0 || tag >= 0) else { return }
         queued.append(Queued(reference: reference, labels: labels, timestamp: timestamp, value: value, tag: tag))
     }
 
     /// Validates the batch, writes it to the WAL (new series first) and applies it to the
-    /// head. On a WAL error nothing is applied and the batch is dropped.
-    public func commit() throws {
+    /// head. On a WAL error nothing is applied and the batch is dropped. `labelsOfTag`
+    /// gives the labels of a tagged sample queued without them whose reference the head
+    /// no longer holds (nil: drop it); it runs outside the database lock, which is then
+    /// taken again.
+    public func commit(labelsOfTag: (Int) -> Labels? = { _ in nil }) throws {
         defer { rollback() }
         resolvedReferences.removeAll(keepingCapacity: true)
         guard !queued.isEmpty else { return }
@@ -87,19 +93,15 @@ public final class Appender {
             resolvedReferences = resolved
             queued = batch
         }
-        try database.state.withLock { state in
-            try state.resolveReferences(&batch, reporting: &resolved)
-            let accepted = state.acceptable(batch)
-            guard !accepted.isEmpty else { return }
-            do {
-                try state.wal?.log([WALRecord.samples(accepted).encoded()])
-            } catch {
-                state.stats.walWriteFailures += 1
-                throw error
+        var unlabeled: [Int] = []
+        repeat {
+            for index in unlabeled {
+                batch[index].labels = labelsOfTag(batch[index].tag).flatMap { $0.isEmpty ? nil : $0 }
+                // No labels to find or create the series by: the sample is dropped.
+                if batch[index].labels == nil { batch[index].tag = -1 }
             }
-            for sample in accepted { state.head.append(sample.reference, sample.timestamp, sample.value) }
-            state.stats.samplesAppended += accepted.count
-        }
+            unlabeled = try database.state.withLock { state in try state.commit(&batch, reporting: &resolved) }
+        } while !unlabeled.isEmpty
     }
 
     /// Discards the samples queued since the last commit.
@@ -110,26 +112,55 @@ public final class Appender {
 }
 
 extension TSDB.State {
+    /// Under the database lock: the batch's unlabeled samples whose series the head no
+    /// longer holds (nothing done yet), or after committing the batch, none.
+    fileprivate mutating func commit(_ batch: inout [Appender.Queued], reporting resolved: inout [(tag: Int, reference: SeriesRef)]) throws -> [Int] {
+        let unlabeled = try resolveReferences(&batch, reporting: &resolved)
+        guard unlabeled.isEmpty else { return unlabeled }
+        let accepted = acceptable(batch)
+        guard !accepted.isEmpty else { return [] }
+        do {
+            try wal?.log([WALRecord.samples(accepted).encoded()])
+        } catch {
+            stats.walWriteFailures += 1
+            throw error
+        }
+        for sample in accepted { head.append(sample.reference, sample.timestamp, sample.value) }
+        stats.samplesAppended += accepted.count
+        return []
+    }
+
     /// Gives every queued sample the reference of a series the head holds, creating the
-    /// missing series (logged first); a sample older than the head accepts gets 0.
-    fileprivate mutating func resolveReferences(_ queued: inout [Appender.Queued], reporting resolved: inout [(tag: Int, reference: SeriesRef)]) throws {
+    /// missing series (logged first); a sample older than the head accepts gets 0. Returns
+    /// instead, changing nothing, the tagged samples queued without labels whose series
+    /// the head no longer holds: the caller gets their labels and calls again.
+    fileprivate mutating func resolveReferences(
+        _ queued: inout [Appender.Queued], reporting resolved: inout [(tag: Int, reference: SeriesRef)]
+    ) throws -> [Int] {
         func resolve(_ index: Int, to reference: SeriesRef) {
             if queued[index].tag >= 0, reference != queued[index].reference { resolved.append((queued[index].tag, reference)) }
             queued[index].reference = reference
         }
-        var missing: [Int] = []
+        var gone: [Int] = []
+        var unlabeled: [Int] = []
         for index in queued.indices where !head.containsSeries(queued[index].reference) {
+            if queued[index].labels == nil && queued[index].tag >= 0 { unlabeled.append(index) } else { gone.append(index) }
+        }
+        guard unlabeled.isEmpty else { return unlabeled }
+        var missing: [Int] = []
+        for index in gone {
             if let labels = queued[index].labels, let reference = head.reference(of: labels) {
                 resolve(index, to: reference)
             } else {
                 missing.append(index)
             }
         }
-        guard !missing.isEmpty else { return }
+        guard !missing.isEmpty else { return [] }
         var created: [Labels: SeriesRef] = [:]
         var toCreate: [Labels] = []
         for index in missing {
-            // A reference from `append(labels:)` whose series is gone: nothing to append to.
+            // A reference from `append(labels:)`, or one the caller had no labels for, whose
+            // series is gone: nothing to append to.
             guard let labels = queued[index].labels else {
                 queued[index].reference = 0
                 continue
@@ -148,6 +179,7 @@ extension TSDB.State {
         for index in missing {
             if let labels = queued[index].labels, let reference = created[labels] { resolve(index, to: reference) }
         }
+        return []
     }
 
     /// The samples of the batch the head accepts, in order; refusals are counted. Checked

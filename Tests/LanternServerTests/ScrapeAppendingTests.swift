@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LanternMetrics
 import LanternPromQL
 import LanternTestSupport
 @testable import LanternScrape
@@ -16,7 +17,7 @@ import LanternTestSupport
     final class Harness {
         let directory: URL
         let database: TSDB
-        let cache = ScrapeCache()
+        let cache: ScrapeCache
         let appending: ScrapeAppending
 
         init(_ name: String, configure: (inout ScrapeSettings) -> Void = { _ in }) throws {
@@ -29,7 +30,8 @@ import LanternTestSupport
             configure(&settings)
             let discovered = Labels(["__address__": "127.0.0.1:9", "__scheme__": "http", "__metrics_path__": "/metrics", "job": "job"])
             let target = try #require(try ScrapeTarget.make(discovered: discovered, settings: settings))
-            appending = ScrapeAppending(target: target, settings: settings, cache: cache)
+            cache = ScrapeCache(labeling: SeriesLabeling(target: target, settings: settings))
+            appending = ScrapeAppending(cache: cache)
         }
 
         deinit {
@@ -39,9 +41,9 @@ import LanternTestSupport
 
         /// What ScrapeLoop does with a response body, minus the report series.
         @discardableResult
-        func scrape(_ body: String, at timestamp: Int64) throws -> AppendOutcome {
+        func scrape(_ body: String, at timestamp: Int64, format: ExpositionFormat = .prometheusText) throws -> AppendOutcome {
             let appender = database.appender()
-            let outcome = appending.append(body: Array(body.utf8), format: .prometheusText, timestamp: timestamp, to: appender)
+            let outcome = appending.append(body: Array(body.utf8), format: format, timestamp: timestamp, to: appender)
             try appending.commit(appender, outcome: outcome, bodyWasEmpty: body.isEmpty)
             return outcome
         }
@@ -64,7 +66,7 @@ import LanternTestSupport
         func values(_ series: String) throws -> [Double] { try samples()[series]?.map(\.value) ?? [] }
 
         func reference(_ name: String) -> SeriesRef? {
-            cache.entries.first { $0.labels?.value(Labels.metricName) == name }?.reference
+            cache.entries.indices.first { cache.labels(of: $0)?.value(Labels.metricName) == name }.map { cache.reference(of: $0) }
         }
 
         func headReference(_ series: String) -> SeriesRef? {
@@ -120,6 +122,22 @@ import LanternTestSupport
         try harness.scrape("a 11\nb 21\n", at: Self.block + 2000)
         #expect(harness.reference("a") == newA)
         #expect(try harness.values(Self.a) == [1, 10, 11])
+    }
+
+    /// The cache keeps no labels: a stale marker whose reference the head dropped finds
+    /// its series by the labels derived from the kept text, as Prometheus appends one by
+    /// the labels its cache kept.
+    @Test func aStaleMarkerForASeriesTheHeadDroppedGoesByItsDerivedLabels() throws {
+        let harness = try Harness("scrape-append-stale-truncated")
+        try harness.scrape("a 1\nb 2\n", at: 1000)
+        let oldB = try #require(harness.reference("b"))
+        try harness.database.persistHead(upTo: Self.block)
+        #expect(harness.database.stats.headSeries == 0)
+        try harness.scrape("a 10\n", at: Self.block + 1000)
+        let b = try #require(try harness.samples()[Self.b])
+        #expect(b.count == 2 && b[0].value == 2 && StaleMarker.isStale(b[1].value) && b[1].timestamp == Self.block + 1000)
+        #expect(harness.headReference(Self.b).map { $0 != oldB } == true)
+        #expect(harness.cache.entries.count == 1)
     }
 
     @Test func aVanishedSeriesGetsOneStaleMarkerAndTheCacheForgetsIt() throws {
@@ -181,6 +199,24 @@ import LanternTestSupport
         // Not tracked for staleness: no marker when they vanish.
         #expect(try harness.values(Self.a) == [1])
         #expect(try harness.values(Self.b) == [2])
+    }
+
+    /// The cache keeps no labels: what it derives from a kept text again (a stale
+    /// reference, a stale marker, merged texts) must be what the series was stored with,
+    /// for both formats, escapes, blanks, empty values and clashing target labels.
+    @Test func labelsDerivedFromACachedTextAreThoseTheSeriesWasStoredWith() throws {
+        let harness = try Harness("scrape-append-derived")
+        #expect(MemoryLayout<ScrapeCache.Entry>.stride == 32)
+        try harness.scrape("a{instance=\"other\",x=\"\",y=\"q\\\"\\\\\\n\"} 1\nb { z = \"1\" } 2\n", at: 1000)
+        let derived = harness.cache.entries.indices.compactMap { harness.cache.labels(of: $0) }
+        #expect(Set(derived.map(\.description)) == Set(try harness.samples().keys))
+        let a = try #require(derived.first { $0.value(Labels.metricName) == "a" })
+        #expect(a.value("exported_instance") == "other" && a.value("instance") == "127.0.0.1:9")
+        #expect(a.value("y") == "q\"\\\n" && a["x"] == nil)
+        try harness.scrape("c_total{job=\"j\"} 3\n# EOF\n", at: 2000, format: .openMetrics)
+        let c = try #require(harness.cache.entries.indices.first.flatMap { harness.cache.labels(of: $0) })
+        #expect(harness.cache.entries.count == 1 && c.value("exported_job") == "j" && c.value("job") == "job")
+        #expect(try harness.samples()[c.description]?.map(\.value) == [3])
     }
 
     @Test func seriesDroppedByMetricRelabelingStayCachedAndUnstored() throws {

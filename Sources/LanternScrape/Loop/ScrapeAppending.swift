@@ -16,9 +16,8 @@ struct AppendOutcome {
 /// carries the head's reference; out-of-order and duplicate samples are refused (and
 /// counted) by the commit.
 struct ScrapeAppending {
-    let target: ScrapeTarget
-    let settings: ScrapeSettings
     let cache: ScrapeCache
+    private var settings: ScrapeSettings { cache.labeling.settings }
 
     func append(body: [UInt8], format: ExpositionFormat, timestamp: Int64, to appender: Appender) -> AppendOutcome {
         var outcome = AppendOutcome()
@@ -37,9 +36,11 @@ struct ScrapeAppending {
                         let key = UnsafeRawBufferPointer(rebasing: raw[sample.seriesRange])
                         let hash = ScrapeCache.hash(key)
                         let found = cache.lookup(key, hash: hash)
-                        let index = found ?? cache.store(key, hash: hash, labels: finalLabels(parser: parser, sample: sample))
-                        let (labels, reference) = cache.series(at: index)
-                        guard let labels else { continue }
+                        // Labels are built once per new series text and then live in the head only.
+                        let newLabels = found == nil ? cache.labeling.labels(parser: parser, sample: sample) : nil
+                        let index = found ?? cache.store(key, hash: hash, dropped: newLabels == nil)
+                        let reference = cache.reference(of: index)
+                        guard reference != ScrapeCache.dropped else { continue }
                         outcome.postRelabeling += 1
                         if settings.sampleLimit > 0 && outcome.postRelabeling > settings.sampleLimit { continue }
                         var sampleTime = timestamp
@@ -49,7 +50,7 @@ struct ScrapeAppending {
                             cache.track(index)
                         }
                         if found == nil { outcome.seriesAdded += 1 }
-                        appender.append(reference: reference, labels: labels, timestampMilliseconds: sampleTime, value: sample.value, tag: index)
+                        appender.append(reference: reference, labels: newLabels, timestampMilliseconds: sampleTime, value: sample.value, tag: index)
                     }
                 }
             }
@@ -72,27 +73,7 @@ struct ScrapeAppending {
     /// Prometheus does.
     func commit(_ appender: Appender, outcome: AppendOutcome, bodyWasEmpty: Bool) throws {
         defer { if outcome.error == nil && !bodyWasEmpty { cache.forgetUnseen() } }
-        try appender.commit()
+        try appender.commit(labelsOfTag: cache.labels(of:))
         for (index, reference) in appender.resolvedReferences { cache.setReference(reference, of: index) }
-    }
-
-    /// The series' labels after merging the target's and metric relabeling; nil when dropped.
-    private func finalLabels(parser: ExpositionParser, sample: ExpositionSample) -> Labels? {
-        var labels = Labels(parser.labels().filter { !$0.value.isEmpty })
-        labels.set(Labels.metricName, parser.string(sample.nameRange))
-        if settings.honorLabels {
-            for label in target.labels.pairs where labels[label.name] == nil { labels.set(label.name, label.value) }
-        } else {
-            for label in target.labels.pairs {
-                if let exposed = labels[label.name] {
-                    // Prometheus keeps a clashing exposed label as exported_<name>.
-                    var name = "exported_" + label.name
-                    while labels[name] != nil { name = "exported_" + name }
-                    labels.set(name, exposed)
-                }
-                labels.set(label.name, label.value)
-            }
-        }
-        return Relabeler.process(labels, settings.metricRelabelConfigs)
     }
 }

@@ -5,18 +5,23 @@ import LanternTSDB
 
 /// What a scrape loop remembers between scrapes, like Prometheus' scrapeCache: per exposed
 /// series (keyed by its raw bytes, so an unchanged line costs one hash of its bytes and no
-/// label building or relabeling) the final labels and the head's reference to append by,
-/// which series were appended in which round (for stale markers), and the metadata seen.
+/// label building or relabeling) the head's reference to append by, which series were
+/// appended in which round (for stale markers), and the metadata seen.
+///
+/// Unlike Prometheus' cache entries, these keep no labels: the head has them, samples go
+/// by reference, and the few paths that need a series' labels again (its reference was
+/// dropped by head truncation or never resolved, or two texts may have been relabeled
+/// into one series) derive them from the kept text (`SeriesLabeling`). A 32-byte entry
+/// and the text is all a cached series costs, and the head alone owns its label strings.
 ///
 /// The series texts live back to back in one byte array and the table is open addressing
 /// over an entry array: no allocation per series or per sample, and a round that sees
 /// the same series as the last one changes nothing but counters.
 final class ScrapeCache {
     struct Entry {
-        /// The head's series, 0 until a commit reported it.
+        /// The head's series, 0 until a commit reported it; `ScrapeCache.dropped` when
+        /// `metric_relabel_configs` dropped it.
         var reference: SeriesRef = 0
-        /// nil: dropped by `metric_relabel_configs`.
-        var labels: Labels?
         var keyStart: UInt32
         var keyCount: UInt32
         var hash: UInt32
@@ -26,6 +31,10 @@ final class ScrapeCache {
         var trackedBefore: UInt32 = 0
     }
 
+    /// A reference no series has (the head counts from 1 and never reaches it): the
+    /// entry's series is dropped by metric relabeling.
+    static let dropped = SeriesRef.max
+    let labeling: SeriesLabeling
     private(set) var entries: [Entry] = []
     private var keyBytes: [UInt8] = []
     /// Open addressing table of indices into `entries` (`empty` when free); a power of two
@@ -40,6 +49,8 @@ final class ScrapeCache {
     /// last successful one (explicitly timestamped series are not tracked, as in Prometheus);
     /// 0 after a failed scrape, which ended them all.
     private var candidateRound: UInt32 = 0
+
+    init(labeling: SeriesLabeling) { self.labeling = labeling }
 
     func beginRound() {
         round += 1
@@ -64,8 +75,8 @@ final class ScrapeCache {
     }
 
     /// Adds the series text `key` (not in the cache), seen in this round.
-    func store(_ key: UnsafeRawBufferPointer, hash: UInt32, labels: Labels?) -> Int {
-        let entry = Entry(labels: labels, keyStart: UInt32(keyBytes.count), keyCount: UInt32(key.count), hash: hash, lastSeen: round)
+    func store(_ key: UnsafeRawBufferPointer, hash: UInt32, dropped: Bool) -> Int {
+        let entry = Entry(reference: dropped ? Self.dropped : 0, keyStart: UInt32(keyBytes.count), keyCount: UInt32(key.count), hash: hash, lastSeen: round)
         keyBytes.append(contentsOf: key)
         entries.append(entry)
         seenThisRound += 1
@@ -80,8 +91,15 @@ final class ScrapeCache {
         return UInt32(truncatingIfNeeded: hasher.finalize())
     }
 
-    /// The entry's final labels and series reference, read without copying the entry.
-    func series(at index: Int) -> (labels: Labels?, reference: SeriesRef) { (entries[index].labels, entries[index].reference) }
+    /// The entry's series reference (0: not resolved yet; `dropped`).
+    func reference(of index: Int) -> SeriesRef { entries[index].reference }
+
+    /// The entry's final labels, derived from its text; nil when dropped by relabeling.
+    func labels(of index: Int) -> Labels? {
+        let start = Int(entries[index].keyStart)
+        let count = Int(entries[index].keyCount)
+        return keyBytes.withUnsafeBytes { bytes in labeling.labels(ofSeriesText: UnsafeRawBufferPointer(rebasing: bytes[start..<start + count])) }
+    }
 
     func setReference(_ reference: SeriesRef, of index: Int) { entries[index].reference = reference }
 
@@ -107,19 +125,20 @@ final class ScrapeCache {
             if wasCandidate && (!succeeded || tracked != round) { vanished.append(index) }
         }
         guard succeeded, !vanished.isEmpty else { return vanished }
-        // Series appended this round, by reference, or by labels before a commit resolved them.
+        // Series appended this round, by reference, or by labels before a commit resolved
+        // them (new series: labels derived again only in a round where others vanished).
         var appended = Set<SeriesRef>()
         var appendedUnresolved = Set<Labels>()
         for index in entries.indices where entries[index].tracked == round {
             if entries[index].reference != 0 {
                 appended.insert(entries[index].reference)
-            } else if let labels = entries[index].labels {
+            } else if let labels = labels(of: index) {
                 appendedUnresolved.insert(labels)
             }
         }
         return vanished.filter { index in
             if entries[index].reference != 0 && appended.contains(entries[index].reference) { return false }
-            guard !appendedUnresolved.isEmpty, let labels = entries[index].labels else { return true }
+            guard !appendedUnresolved.isEmpty, let labels = labels(of: index) else { return true }
             return !appendedUnresolved.contains(labels)
         }
     }
@@ -130,11 +149,11 @@ final class ScrapeCache {
         return entries.indices.filter { entries[$0].tracked == candidateRound }
     }
 
-    /// Queues a stale marker (StaleNaN) for each entry's series.
+    /// Queues a stale marker (StaleNaN) for each entry's series, by reference; the commit
+    /// asks `labels(of:)` for the series whose reference the head no longer knows.
     func appendStaleMarkers(for indices: [Int], at timestamp: Int64, to appender: Appender) {
-        for index in indices {
-            guard let labels = entries[index].labels else { continue }
-            appender.append(reference: entries[index].reference, labels: labels, timestampMilliseconds: timestamp, value: StaleMarker.value, tag: index)
+        for index in indices where entries[index].reference != Self.dropped {
+            appender.append(reference: entries[index].reference, labels: nil, timestampMilliseconds: timestamp, value: StaleMarker.value, tag: index)
         }
     }
 

@@ -44,7 +44,7 @@ public final class ScrapeLoop: Sendable {
     }
 
     private func run() async {
-        let cache = ScrapeCache()
+        let cache = ScrapeCache(labeling: SeriesLabeling(target: target, settings: settings))
         let interval = settings.interval
         let offset = ScrapeSchedule.offset(of: target, interval: interval)
         var next = ScrapeSchedule.firstScrape(after: WallClock.nowMilliseconds(), interval: interval, offset: offset)
@@ -85,7 +85,7 @@ public final class ScrapeLoop: Sendable {
         let duration = WallClock.monotonicSeconds() - started
 
         let appender = database.appender()
-        let appending = ScrapeAppending(target: target, settings: settings, cache: cache)
+        let appending = ScrapeAppending(cache: cache)
         let outcome = appending.append(body: body, format: format, timestamp: timestamp, to: appender)
         if failure == nil { failure = outcome.error }
         appendReport(appender, timestamp: timestamp, up: failure == nil, duration: duration, outcome: outcome)
@@ -137,7 +137,7 @@ public final class ScrapeLoop: Sendable {
             appender.append(reference: 0, labels: reportLabels(name), timestampMilliseconds: timestamp, value: StaleMarker.value)
         }
         do {
-            try appender.commit()
+            try appender.commit(labelsOfTag: cache.labels(of:))
         } catch {
             logger.warning("Writing stale markers failed", metadata: ["target": "\(target.url)", "err": "\(error)"])
         }
