@@ -120,7 +120,7 @@ extension TSDB.State {
         let accepted = acceptable(batch)
         guard !accepted.isEmpty else { return [] }
         do {
-            try wal?.log([WALRecord.samples(accepted).encoded()])
+            try wal?.logSamples(accepted)
         } catch {
             stats.walWriteFailures += 1
             throw error

@@ -24,6 +24,17 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// Drops this mapping's resident pages wholly before `offset`; they are faulted in
+    /// again from the page cache if read later. A reader passing once through a large file
+    /// (a WAL segment being checkpointed) so keeps resident only what it has not passed
+    /// yet: mapped file pages count in VmRSS as heap does.
+    func dropResidentPages(before offset: Int) {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, bytes.count) / pageSize * pageSize
+        guard let base = bytes.baseAddress, end > 0 else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: base), end, MADV_DONTNEED)
+    }
+
     deinit {
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }

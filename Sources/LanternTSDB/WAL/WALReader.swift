@@ -16,6 +16,9 @@ enum WALSegmentReader {
     /// Snappy's own limit on a block's decoded length (a 32-bit header); the fragment
     /// checksums already vouch for that header.
     private static let maximumRecordSize = Int(UInt32.max)
+    /// How far the reader gets past the pages it has read before letting them go (a
+    /// record being assembled is a copy, so nothing refers to them any more).
+    private static let residentStep = 8 << 20
 
     /// Calls `body` with each complete record's payload; throws `WALCorruption` at the
     /// first torn or damaged record, including one `body` cannot decode (`FormatError`).
@@ -34,6 +37,7 @@ enum WALSegmentReader {
         var assembled: [UInt8] = []
         var inRecord = false
         var recordCompressed = false
+        var residentFrom = start
 
         func corruption(_ reason: String) -> WALCorruption {
             WALCorruption(segmentPath: path, offset: inRecord ? recordStart : offset, reason: reason)
@@ -59,6 +63,10 @@ enum WALSegmentReader {
         }
 
         while offset < bytes.count {
+            if offset - residentFrom >= residentStep {
+                file.dropResidentPages(before: offset)
+                residentFrom = offset
+            }
             let leftInPage = WALFormat.pageSize - offset % WALFormat.pageSize
             if leftInPage < WALFormat.fragmentHeaderSize {
                 offset += leftInPage

@@ -14,6 +14,18 @@ public enum WALRecord: Equatable, Sendable {
         public static func == (lhs: Sample, rhs: Sample) -> Bool {
             lhs.reference == rhs.reference && lhs.timestamp == rhs.timestamp && lhs.value.bitPattern == rhs.value.bitPattern
         }
+
+        /// The order in which a samples record compresses best: by timestamp, then by the
+        /// value's bits (then reference, for a total order). Equal values and values sharing
+        /// their leading bytes end up side by side, where snappy finds them: a scrape's
+        /// record shrinks by ~4% (measured on the bench targets' WAL: 7.60 -> 7.30 bytes per
+        /// sample). Reading does not depend on the order across series, and a series' own
+        /// samples (strictly increasing timestamps within a commit) keep theirs.
+        static func precedesForCompression(_ lhs: Sample, _ rhs: Sample) -> Bool {
+            if lhs.timestamp != rhs.timestamp { return lhs.timestamp < rhs.timestamp }
+            if lhs.value.bitPattern != rhs.value.bitPattern { return lhs.value.bitPattern < rhs.value.bitPattern }
+            return lhs.reference < rhs.reference
+        }
     }
 
     case series([(reference: UInt64, labels: Labels)])

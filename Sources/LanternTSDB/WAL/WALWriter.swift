@@ -52,6 +52,13 @@ final class WALWriter {
         }
     }
 
+    /// Writes one samples record; compressed, its samples go in the order that compresses
+    /// best (`Sample.precedesForCompression`).
+    func logSamples(_ samples: [WALRecord.Sample]) throws {
+        let ordered = compressesRecords ? samples.sorted(by: WALRecord.Sample.precedesForCompression) : samples
+        try log([WALRecord.samples(ordered).encoded()])
+    }
+
     private func append(_ uncompressed: [UInt8]) throws {
         var record = uncompressed
         var flag: UInt8 = 0
