@@ -107,7 +107,7 @@ class Server:
     def observe(self):
         """One sample of resident memory and of the WAL segment sizes. Segments only grow
         until they are deleted behind a checkpoint, so the largest size seen per segment
-        summed is the WAL bytes written (checkpoints not included)."""
+        summed is the WAL bytes written so far (checkpoints not included)."""
         self.rss_samples.append((time.time(), proc_mem(self.pid)["rss_kb"]))
         wal = os.path.join(self.data, "wal")
         try:
@@ -248,6 +248,12 @@ def section_ingest_and_queries(args, bins, report):
         try:
             scene.wait_all_up()
             appended0 = {s.name: s.metric("prometheus_tsdb_head_samples_appended_total") or 0 for s in scene.servers}
+            # WAL bytes are counted from the window's start, as samples are: what each server
+            # wrote before (its first scrapes' series records, and the seconds it scraped
+            # while the other was not up yet, which differ between the two) is left out.
+            for s in scene.servers:
+                s.observe()
+            wal0 = {s.name: sum(s.wal_segments.values()) for s in scene.servers}
             ticks, wall = scene.run_for(args.ingest_seconds)
             end_ms = int(time.time() * 1000)
             half = time.time() - wall / 2
@@ -255,7 +261,7 @@ def section_ingest_and_queries(args, bins, report):
                 appended = (s.metric("prometheus_tsdb_head_samples_appended_total") or 0) - appended0[s.name]
                 s.observe()
                 mem = proc_mem(s.pid)
-                wal_bytes = sum(s.wal_segments.values())
+                wal_bytes = sum(s.wal_segments.values()) - wal0[s.name]
                 sec[s.name] = {
                     "samples_appended": appended,
                     "samples_per_s": appended / wall,
