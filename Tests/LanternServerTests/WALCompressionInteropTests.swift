@@ -4,8 +4,8 @@ import Testing
 
 /// Snappy-compressed WALs between lantern-server and Debian's Prometheus 2.42, both ways:
 /// one writes (scraping itself every second, blocks of 2 h so everything stays in the
-/// head and the WAL) and is killed with SIGKILL; the other, started on a copy of its data
-/// directory, serves the same series and samples.
+/// head and the WAL, or of 5 s to checkpoint it) and is killed with SIGKILL; the other,
+/// started on a copy of its data directory, serves the same series and samples.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prometheus")))
 struct WALCompressionInteropTests {
     /// Bit 3 of a WAL fragment's type byte: the record is snappy-compressed.
@@ -123,6 +123,39 @@ struct WALCompressionInteropTests {
         }
         let replayLog = try String(contentsOf: directory.appendingPathComponent("replay.log"), encoding: .utf8)
         #expect(!replayLog.contains("WAL truncated"), "\(replayLog)")
+    }
+
+    /// Lantern with blocks of 5 s cuts its head and checkpoints its WAL while it scrapes (its
+    /// first segment, with every series record, is then gone: the checkpoint holds them), and
+    /// is killed. Prometheus, started on a copy, serves every sample Lantern served: it read
+    /// the checkpoint (written in batches, its samples records in compression order).
+    @Test func prometheusReadsLanternsCheckpoint() async throws {
+        let directory = try TestSupport.temporaryDirectory("wal-checkpoint-lantern")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data").path
+        let port = TestSupport.freePort()
+        let scraping = try Self.config(directory, name: "scraping.yml", scraping: "127.0.0.1:\(port)")
+        let lantern = try Self.startLantern(directory, data: data, port: port, config: scraping, log: "lantern.log", extra: [
+            "--storage.tsdb.min-block-duration=5s", "--storage.tsdb.max-block-duration=5s",
+        ])
+        let checkpointed = await TestSupport.waitFor(seconds: 90) { () -> Bool? in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: data + "/wal")) ?? []
+            let segments = names.filter { $0.count == 8 && $0.allSatisfy(\.isNumber) }
+            return names.contains { $0.hasPrefix("checkpoint.") && !$0.hasSuffix(".tmp") } && !segments.contains("00000000") ? true : nil
+        } == true
+        let scraped = await Self.waitForScrapes(port: port, count: 15)
+        let time = Int64(Date().timeIntervalSince1970 * 1000) - 3000
+        let expected = await Self.samples(port: port, at: time)
+        await Self.killHard(lantern)
+        try #require(checkpointed, "Lantern wrote no checkpoint")
+        try #require(scraped, "Lantern never scraped itself")
+        let expectedSamples = try #require(expected)
+        #expect(expectedSamples.count > 20)
+
+        let idle = try Self.config(directory, name: "idle.yml", scraping: nil)
+        try await Self.expectCopyServes(expectedSamples, of: data, as: directory.appendingPathComponent("prometheus-copy").path, at: time, "Prometheus") {
+            try Self.startPrometheus(directory, data: $0, port: $1, config: idle, log: "prometheus.log")
+        }
     }
 
     /// Prometheus writes its WAL compressed (its default) and is killed; Lantern, started
