@@ -71,7 +71,7 @@ import LanternTestSupport
 
         func headReference(_ series: String) -> SeriesRef? {
             database.state.withLock { state in
-                state.head.seriesByReference.values.first { $0.labels.description == series }?.reference
+                state.head.allSeriesIDs().first { state.head.seriesByReference.labels(of: $0)?.description == series }
             }
         }
     }

@@ -15,7 +15,7 @@ import Testing
         for index in 0..<1000 {
             let reference = head.reference(of: series(index))
             #expect(reference == UInt64(index + 1))
-            #expect(head.seriesByReference[UInt64(index + 1)]?.labels == series(index))
+            #expect(head.seriesByReference.labels(of: UInt64(index + 1)) == series(index))
         }
         #expect(head.reference(of: series(1000)) == nil)
         #expect(head.seriesByReference[0] == nil && head.seriesByReference[1001] == nil)
@@ -47,10 +47,10 @@ import Testing
         // A series that was removed comes back under a new reference, without its old samples.
         let revived = head.getOrCreate(series(0))
         #expect(revived == (451, true))
-        #expect(head.seriesByReference[451]?.labels == series(0))
+        #expect(head.seriesByReference.labels(of: 451) == series(0))
         #expect(head.seriesByReference[451]?.closedChunks.isEmpty == true && head.seriesByReference[451]?.openChunk == nil)
         for (offset, reference) in created.enumerated() {
-            #expect(head.seriesByReference[reference]?.labels == series(300 + offset))
+            #expect(head.seriesByReference.labels(of: reference) == series(300 + offset))
         }
         let survivors: [UInt64] = (0..<150).map { UInt64($0 * 2 + 2) }
         #expect(head.allSeriesIDs() == survivors + Array(301...451))
@@ -72,7 +72,7 @@ import Testing
         _ = head.getOrCreate(series(1), reference: 40)
         _ = head.getOrCreate(series(2), reference: 5000)
         #expect(head.allSeriesIDs() == [40, 900, 5000])
-        #expect(head.reference(of: series(1)) == 40 && head.seriesByReference[40]?.labels == series(1))
+        #expect(head.reference(of: series(1)) == 40 && head.seriesByReference.labels(of: 40) == series(1))
         #expect(head.nextReference == 5001)
         #expect(head.getOrCreate(series(3)).reference == 5001)
     }
@@ -108,6 +108,18 @@ import Testing
         #expect(try readAll(reopened)[series(0)]?.map(\.value) == [1])
     }
 
+    @Test func labelNamesAndValuesAreThoseOfTheSeriesLeft() {
+        var head = Head(chunkRange: 1000)
+        let early = head.getOrCreate(labels(["__name__": "a", "zone": "x"])).reference
+        let late = head.getOrCreate(labels(["__name__": "b", "pool": "p1"])).reference
+        head.append(early, 10, 1)
+        head.append(late, 1500, 1)
+        #expect(head.labelNames.sorted() == ["__name__", "pool", "zone"] && head.labelValues("__name__").sorted() == ["a", "b"])
+        head.truncate(before: 1000)
+        #expect(head.labelNames.sorted() == ["__name__", "pool"] && head.labelValues("__name__") == ["b"])
+        #expect(head.labelValues("zone").isEmpty)
+    }
+
     @Test func labelLookupsSurviveManyRemovalsInProbeRuns() {
         // Thousands of removals and insertions in a small, dense hash table exercise the
         // backward-shift deletion: a wrong shift loses a series from lookups by labels.
@@ -126,7 +138,11 @@ import Testing
             head.truncate(before: Int64(round * 10 + 10))
             alive = alive.filter { $0.key % 3 == 0 && head.seriesByReference[$0.value]?.minTime != nil }
             #expect(head.seriesCount == alive.count)
-            for (index, reference) in alive { #expect(head.reference(of: series(index)) == reference) }
+            for (index, reference) in alive {
+                #expect(head.reference(of: series(index)) == reference)
+                // Label sets survive the store's compaction (removed series' bytes dropped).
+                #expect(head.seriesByReference.labels(of: reference) == series(index))
+            }
         }
         for index in 0..<next where alive[index] == nil { #expect(head.reference(of: series(index)) == nil) }
     }

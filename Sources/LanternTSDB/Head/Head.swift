@@ -28,18 +28,20 @@ struct Head: Sendable {
         if let existing = seriesByReference.reference(of: labels) { return (existing, false) }
         let reference = wanted ?? nextReference
         nextReference = max(nextReference, reference + 1)
-        seriesByReference.insert(MemorySeries(reference: reference, labels: labels))
-        for label in labels.pairs {
-            // References only grow, except on WAL replay of older ids: keep lists sorted.
-            var list = postingsByName[label.name, default: [:]][label.value, default: []]
-            if let last = list.last, last > reference {
-                list.insert(reference, at: list.firstIndex { $0 > reference }!)
-            } else {
-                list.append(reference)
-            }
-            postingsByName[label.name, default: [:]][label.value] = list
-        }
+        seriesByReference.insert(reference: reference, labels: labels)
+        // In place: a copy of the list taken out and written back cost a copy of the whole
+        // list per new series (quadratic in `job`'s and `instance`'s series).
+        for label in labels.pairs { Self.insertSorted(reference, into: &postingsByName[label.name, default: [:]][label.value, default: []]) }
         return (reference, true)
+    }
+
+    /// References only grow, except on WAL replay of older ids: lists stay sorted.
+    private static func insertSorted(_ reference: UInt64, into list: inout [UInt64]) {
+        if let last = list.last, last > reference {
+            list.insert(reference, at: list.firstIndex { $0 > reference }!)
+        } else {
+            list.append(reference)
+        }
     }
 
     func checkAppendable(_ reference: UInt64, _ timestamp: Int64, _ value: Double) throws -> Bool {
@@ -88,15 +90,22 @@ struct Head: Sendable {
     func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) -> [(labels: Labels, chunks: [HeadChunk])] {
         let candidates = (try? candidateIDs(matchers)) ?? []
         return candidates.compactMap { reference in
-            guard let series = seriesByReference[reference], series.labels.matches(matchers) else { return nil }
+            guard let series = seriesByReference[reference] else { return nil }
             let chunks = series.chunks(overlapping: minTime, maxTime)
-            return chunks.isEmpty ? nil : (series.labels, chunks)
+            guard !chunks.isEmpty, let labels = seriesByReference.labels(of: reference), labels.matches(matchers) else { return nil }
+            return (labels, chunks)
         }
     }
 
     func matchingLabels(_ matchers: [LabelMatcher]) -> [Labels] {
-        ((try? candidateIDs(matchers)) ?? []).compactMap { seriesByReference[$0]?.labels }.filter { $0.matches(matchers) }
+        ((try? candidateIDs(matchers)) ?? []).compactMap { seriesByReference.labels(of: $0) }.filter { $0.matches(matchers) }
     }
+
+    /// Names of the labels of every series (the postings hold no name without series).
+    var labelNames: [String] { Array(postingsByName.keys) }
+
+    /// Values of label `name` across every series.
+    func labelValues(_ name: String) -> [String] { postingsByName[name].map { Array($0.keys) } ?? [] }
 }
 
 extension Head: PostingsSource {

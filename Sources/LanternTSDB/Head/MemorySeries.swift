@@ -32,16 +32,20 @@ struct MemorySeries: Sendable {
     static let samplesPerChunk = 120
 
     let reference: UInt64
-    let labels: Labels
+    /// Where the series' label set is in its table's `LabelSetStore`.
+    var labelSetOffset: UInt32
+    /// The low bits of the label set's hash: the table's buckets are placed by it.
+    let labelsHash: UInt32
     private(set) var closedChunks: [HeadChunk] = []
     private(set) var openChunk: XORChunkAppender?
     private var openChunkEnd: Int64 = .min
     /// The last sample ever appended, kept after truncation for the ordering checks.
     private(set) var lastSample: (timestamp: Int64, value: Double)?
 
-    init(reference: UInt64, labels: Labels) {
+    init(reference: UInt64, labelSetOffset: UInt32, labelsHash: UInt32) {
         self.reference = reference
-        self.labels = labels
+        self.labelSetOffset = labelSetOffset
+        self.labelsHash = labelsHash
     }
 
     /// Whether `(timestamp, value)` may follow; false for an exact duplicate (a no-op).

@@ -71,11 +71,7 @@ struct TSDBQuerier: Querier {
     func labelNames(matching matchers: [LabelMatcher]) throws -> [String] {
         var names = Set<String>()
         if matchers.isEmpty {
-            database.state.withLock { state in
-                for reference in state.head.allSeriesIDs() {
-                    for label in state.head.seriesByReference[reference]!.labels.pairs { names.insert(label.name) }
-                }
-            }
+            names.formUnion(database.state.withLock { state in state.head.labelNames })
             for block in blocks { names.formUnion(block.index.labelNames) }
         } else {
             for labels in try matchingLabels(matchers) { names.formUnion(labels.pairs.map(\.name)) }
@@ -86,11 +82,7 @@ struct TSDBQuerier: Querier {
     func labelValues(_ name: String, matching matchers: [LabelMatcher]) throws -> [String] {
         var values = Set<String>()
         if matchers.isEmpty {
-            database.state.withLock { state in
-                for reference in state.head.seriesIDs(name, where: { _ in true }) {
-                    if let value = state.head.seriesByReference[reference]?.labels[name] { values.insert(value) }
-                }
-            }
+            values.formUnion(database.state.withLock { state in state.head.labelValues(name) })
             for block in blocks { values.formUnion(block.index.labelValues(name)) }
         } else {
             for labels in try matchingLabels(matchers) { if let value = labels[name] { values.insert(value) } }

@@ -1,0 +1,139 @@
+import LanternMetrics
+import LanternPromQL
+
+/// The head's label sets in compact form: every distinct name and value is kept once (a
+/// symbol, numbered), and a series' label set is its pair count and symbol numbers as
+/// varints, back to back with the others' in one byte array.
+///
+/// A `Labels` costs a heap array per series (32 bytes of header, 32 per pair) plus a heap
+/// object for each name or value over 15 bytes: ~300 bytes for a series of six pairs. Here
+/// the same set is ~13 bytes, and `instance`, `job` and metric names, which repeat across
+/// thousands of series, are stored once. Label sets are built again (`labels(at:)`) only
+/// for what a query or a block write reads.
+///
+/// Symbols are told apart by their bytes, as Prometheus compares label strings: Swift's
+/// `String ==` would merge canonically equivalent spellings into one symbol.
+struct LabelSetStore: Sendable {
+    private var symbols: [String] = []
+    private var numberBySymbol: [SymbolBytes: UInt32] = [:]
+    private var encoded: [UInt8] = []
+    /// Bytes of `encoded` whose series were removed; reclaimed by `compacted`.
+    private(set) var releasedBytes = 0
+
+    /// Stores `labels`, returning the offset that names them from now on.
+    mutating func store(_ labels: Labels) -> UInt32 {
+        let offset = UInt32(encoded.count)
+        appendUvarint(UInt64(labels.pairs.count), to: &encoded)
+        for label in labels.pairs {
+            appendUvarint(UInt64(number(of: label.name)), to: &encoded)
+            appendUvarint(UInt64(number(of: label.value)), to: &encoded)
+        }
+        return offset
+    }
+
+    /// The label set stored at `offset`.
+    func labels(at offset: UInt32) -> Labels {
+        var pairs: [Label] = []
+        forEachPair(at: offset) { name, value in
+            pairs.append(Label(name, value))
+            return true
+        }
+        // Stored sorted with unique names (they came from a `Labels`): taken as they are.
+        return Labels(pairs)
+    }
+
+    /// Whether the set at `offset` is `labels`, byte for byte.
+    func matches(at offset: UInt32, _ labels: Labels) -> Bool {
+        var position = Int(offset)
+        guard Int(readUvarint(&position)) == labels.pairs.count else { return false }
+        var index = 0
+        return forEachPair(at: offset) { name, value in
+            defer { index += 1 }
+            return sameBytes(name, labels.pairs[index].name) && sameBytes(value, labels.pairs[index].value)
+        }
+    }
+
+    /// The value of label `name` in the set at `offset`.
+    func value(at offset: UInt32, of name: String) -> String? {
+        var found: String?
+        forEachPair(at: offset) { pairName, value in
+            if sameBytes(pairName, name) { found = value }
+            return found == nil
+        }
+        return found
+    }
+
+    /// Notes that the set at `offset` is no longer used.
+    mutating func release(at offset: UInt32) {
+        var position = Int(offset)
+        let count = readUvarint(&position)
+        for _ in 0..<count * 2 { _ = readUvarint(&position) }
+        releasedBytes += position - Int(offset)
+    }
+
+    /// Whether more than half of the bytes belong to removed series.
+    var wantsCompaction: Bool { releasedBytes > 4096 && releasedBytes * 2 > encoded.count }
+
+    /// A store holding only the sets at `offsets` (symbols of removed series dropped too),
+    /// and each set's new offset, in the order given.
+    func compacted(keeping offsets: [UInt32]) -> (store: LabelSetStore, offsets: [UInt32]) {
+        var store = LabelSetStore()
+        store.encoded.reserveCapacity(encoded.count - releasedBytes)
+        let moved = offsets.map { store.store(labels(at: $0)) }
+        return (store, moved)
+    }
+
+    private mutating func number(of string: String) -> UInt32 {
+        if let number = numberBySymbol[SymbolBytes(string)] { return number }
+        let number = UInt32(symbols.count)
+        symbols.append(string)
+        numberBySymbol[SymbolBytes(string)] = number
+        return number
+    }
+
+    /// Calls `body` with each name and value of the set at `offset` until it returns false;
+    /// returns whether it never did.
+    @discardableResult
+    private func forEachPair(at offset: UInt32, _ body: (String, String) -> Bool) -> Bool {
+        var position = Int(offset)
+        let count = readUvarint(&position)
+        for _ in 0..<count {
+            let name = symbols[Int(readUvarint(&position))]
+            let value = symbols[Int(readUvarint(&position))]
+            if !body(name, value) { return false }
+        }
+        return true
+    }
+
+    private func readUvarint(_ position: inout Int) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = encoded[position]
+            position += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+        }
+    }
+}
+
+/// A symbol as a dictionary key compared and hashed by its UTF-8 bytes.
+private struct SymbolBytes: Hashable {
+    let string: String
+
+    init(_ string: String) { self.string = string }
+
+    static func == (lhs: SymbolBytes, rhs: SymbolBytes) -> Bool { sameBytes(lhs.string, rhs.string) }
+
+    func hash(into hasher: inout Hasher) {
+        var string = string
+        string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// Byte-wise equality (Swift's `==` on strings is canonical equivalence).
+private func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+    var lhs = lhs, rhs = rhs
+    return lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
+}
