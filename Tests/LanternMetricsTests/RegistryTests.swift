@@ -125,6 +125,18 @@ struct RegistryTests {
         #expect(gathered.families.first { $0.name == "test_value" }?.metrics.count == 10)
     }
 
+    @Test func aRunnerIsAddedWhenEveryRunnerIsHeld() {
+        let blockers = [BlockingCollector(), BlockingCollector()]
+        defer { blockers.forEach { $0.release() } }
+        let fine = (0..<5).map { NamedCollector(name: "fine\($0)", collector: ConstantCollector(source: "fine\($0)", value: 1)) }
+        let hung = blockers.enumerated().map { NamedCollector(name: "hung\($0.offset)", collector: $0.element) }
+        let registry = Registry(collectors: hung + fine, timeoutSeconds: 2, parallelism: 2)
+        let gathered = registry.gather()
+        #expect(gathered.outcomes.filter { $0.status == .timedOut }.map(\.name) == ["hung0", "hung1"])
+        #expect(gathered.outcomes.filter(\.succeeded).count == 5)
+        #expect(gathered.families.first { $0.name == "test_value" }?.metrics.count == 5)
+    }
+
     @Test func timeoutOverrideShortensTheDeadline() {
         let blocker = BlockingCollector()
         defer { blocker.release() }

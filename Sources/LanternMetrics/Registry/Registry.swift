@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LanternSupport
 import Synchronization
 
@@ -51,7 +58,7 @@ public final class Registry: Sendable {
     public let timeoutSeconds: Double
     private let scrapeMetrics: CollectorScrapeMetrics?
     private let pool: WorkerPool
-    /// How many collectors of one scrape run at once.
+    /// How many runners a scrape starts with.
     private let parallelism: Int
     /// Names of collectors whose last run has not returned yet.
     private let running = RunningSet()
@@ -60,7 +67,8 @@ public final class Registry: Sendable {
 
     public init(
         collectors: [NamedCollector], timeoutSeconds: Double = 10,
-        scrapeMetrics: CollectorScrapeMetrics? = .nodeExporter, pool: WorkerPool = WorkerPool(), parallelism: Int = 8
+        scrapeMetrics: CollectorScrapeMetrics? = .nodeExporter, pool: WorkerPool = WorkerPool(),
+        parallelism: Int = Registry.defaultParallelism
     ) {
         self.collectors = collectors
         self.parallelism = max(1, parallelism)
@@ -86,8 +94,10 @@ public final class Registry: Sendable {
 
         // A few runners take collectors one after another from a shared queue, rather than
         // a thread per collector: on a small machine 46 threads add stacks and malloc
-        // arenas (resident memory) and context switches, not speed. A collector that
-        // hangs holds one runner; the others go on with the queue.
+        // arenas (resident memory), wake-ups and context switches, not speed. A collector
+        // that hangs holds one runner; the others go on with the queue, and when every
+        // runner is held (no collector finished for `stallNanoseconds` while some wait)
+        // the scrape adds one.
         var queued: [(slot: Int, entry: NamedCollector)] = []
         for (slot, entry) in selected.enumerated() {
             guard running.insert(entry.name) else {
@@ -97,29 +107,14 @@ public final class Registry: Sendable {
             queued.append((slot, entry))
         }
         let queue = CollectorQueue(queued)
-        for _ in 0..<min(parallelism, queued.count) {
-            pool.submit { [running] in
-                while let (slot, entry) = queue.next() {
-                    let began = monotonicNanoseconds()
-                    let sink = MetricSink()
-                    var status = CollectorOutcome.Status.succeeded
-                    do {
-                        try entry.collector.collect(into: sink)
-                    } catch {
-                        status = .failed(String(describing: error))
-                    }
-                    if status == .succeeded, !sink.problems.isEmpty {
-                        status = .failed(sink.problems.joined(separator: "; "))
-                    }
-                    let seconds = Double(monotonicNanoseconds() - began) / 1e9
-                    running.remove(entry.name)
-                    scrape.finish(slot: slot, result: .init(sink: sink, outcome: CollectorOutcome(name: entry.name, seconds: seconds, status: status)))
-                }
-            }
-        }
+        for _ in 0..<min(parallelism, queued.count) { startRunner(queue, scrape) }
 
         let deadline = timeout.isFinite ? start + UInt64(max(0, timeout) * 1e9) : UInt64.max
-        let results = scrape.wait(untilMonotonicNanoseconds: deadline)
+        let results = scrape.wait(untilMonotonicNanoseconds: deadline, stallNanoseconds: Registry.stallNanoseconds) {
+            guard queue.hasWaiting else { return false }
+            startRunner(queue, scrape)
+            return true
+        }
 
         var outcomes: [CollectorOutcome] = []
         outcomes.reserveCapacity(selected.count)
@@ -156,6 +151,37 @@ public final class Registry: Sendable {
         let families = Registry.merge(lists, problems: &problems, order: &order)
         lastOrder.withLock { $0 = order }
         return Gathered(families: families, outcomes: outcomes, problems: problems)
+    }
+
+    /// Runners a scrape starts with: one per processor (collectors mostly wait on the
+    /// kernel's file reading, which is CPU work), at least 2 so that one slow collector does
+    /// not hold the rest, at most 8.
+    public static var defaultParallelism: Int { min(8, max(2, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// How long a scrape waits for any collector to finish, while some wait for a runner,
+    /// before it adds one.
+    static let stallNanoseconds: UInt64 = 25_000_000
+
+    /// Starts a runner that takes collectors from `queue` until it is empty.
+    private func startRunner(_ queue: CollectorQueue, _ scrape: ScrapeState) {
+        pool.submit { [running] in
+            while let (slot, entry) = queue.next() {
+                let began = monotonicNanoseconds()
+                let sink = MetricSink()
+                var status = CollectorOutcome.Status.succeeded
+                do {
+                    try entry.collector.collect(into: sink)
+                } catch {
+                    status = .failed(String(describing: error))
+                }
+                if status == .succeeded, !sink.problems.isEmpty {
+                    status = .failed(sink.problems.joined(separator: "; "))
+                }
+                let seconds = Double(monotonicNanoseconds() - began) / 1e9
+                running.remove(entry.name)
+                scrape.finish(slot: slot, result: .init(sink: sink, outcome: CollectorOutcome(name: entry.name, seconds: seconds, status: status)))
+            }
+        }
     }
 
     /// Merges family lists into one, sorted by family name, series sorted as
@@ -285,13 +311,29 @@ private final class ScrapeState: @unchecked Sendable {
         }
     }
 
-    /// Returns what arrived by the deadline; later arrivals are ignored.
-    func wait(untilMonotonicNanoseconds deadline: UInt64) -> [CollectorResult?] {
+    /// Returns what arrived by the deadline; later arrivals are ignored. Calls `stalled`
+    /// (without the lock) each time `stallNanoseconds` pass with no result arriving, until
+    /// it returns false (nothing is left for another runner to take).
+    func wait(untilMonotonicNanoseconds deadline: UInt64, stallNanoseconds: UInt64, stalled: () -> Bool) -> [CollectorResult?] {
         lock.lock()
         defer { lock.unlock() }
+        var seen = remaining
+        var stallCheck = monotonicNanoseconds() + stallNanoseconds
         while remaining > 0 {
-            if monotonicNanoseconds() >= deadline { break }
-            _ = lock.wait(untilMonotonicNanoseconds: deadline)
+            let now = monotonicNanoseconds()
+            if now >= deadline { break }
+            if now >= stallCheck {
+                var checkAgain = true
+                if remaining == seen {
+                    lock.unlock()
+                    checkAgain = stalled()
+                    lock.lock()
+                }
+                seen = remaining
+                stallCheck = checkAgain ? now + stallNanoseconds : UInt64.max
+                continue
+            }
+            _ = lock.wait(untilMonotonicNanoseconds: min(deadline, stallCheck))
         }
         closed = true
         return results
@@ -313,6 +355,9 @@ private final class CollectorQueue: @unchecked Sendable {
             return entries[taken - 1]
         }
     }
+
+    /// Whether some collector has not been taken yet.
+    var hasWaiting: Bool { lock.withLock { taken < entries.count } }
 }
 
 /// The set of collector names with a run in progress.
