@@ -97,6 +97,19 @@ import Testing
         #expect(Array(request[16..<20]) == [1, 2, 3, 0])
     }
 
+    /// Dumps share kept receive buffers: the messages of one must keep their bytes while
+    /// the next dump (another type, other bytes) reuses the buffer.
+    @Test func liveDumpMessagesOutliveTheNextDump() throws {
+        let links = try NetlinkSocket(protocol: NetlinkSocket.route)
+            .dump(type: RouteLink.getLink, body: [UInt8](repeating: 0, count: RouteLink.headerSize))
+        let bytes = links.map { Array($0.payload) }
+        #expect(links.contains { RouteLink.parse($0)?.name == "lo" })
+        _ = try RouteNeighbor.dumpIPv4()
+        _ = try RouteLink.dump()
+        #expect(links.map { Array($0.payload) } == bytes)
+        #expect(links.contains { RouteLink.parse($0)?.name == "lo" })
+    }
+
     @Test func liveLoopbackDump() throws {
         let links = try RouteLink.dump()
         let loopback = try #require(links.first { $0.name == "lo" })

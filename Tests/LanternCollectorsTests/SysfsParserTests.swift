@@ -64,6 +64,30 @@ import LanternSupport
         #expect(try KernelFile.read(scratch.path + "/big") == content)
     }
 
+    /// Attributes are read in one read(2) when shorter than the buffer; longer content
+    /// (4097 bytes, the buffer exactly, and more) must still come whole.
+    @Test(arguments: [0, 5, 4096, 4097, 4098, 16000])
+    func attributesOfEveryLengthComeWhole(length: Int) throws {
+        let scratch = try ScratchDirectory()
+        let content = String((0..<length).map { _ in "x" })
+        try scratch.write("attribute", content + "\n")
+        #expect(try KernelFile.attribute(scratch.path + "/attribute") == content)
+        #expect(try KernelFile.readableAttributes(["attribute"], of: scratch.path)["attribute"] == content)
+    }
+
+    @Test func readableAttributesLeaveOutWhatCannotBeRead() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("mtu", "1500\n")
+        try scratch.write("queues/rx-0", "x")
+        let attributes = try KernelFile.readableAttributes(["mtu", "absent", "queues"], of: scratch.path)
+        #expect(attributes == ["mtu": "1500"])
+        #expect {
+            _ = try KernelFile.readableAttributes(["mtu"], of: scratch.path + "/gone")
+        } throws: { error in
+            (error as? KernelFileError)?.isNotFound == true
+        }
+    }
+
     @Test func readUIntTrimsAndValidates() throws {
         let scratch = try ScratchDirectory()
         try scratch.write("good", " 42\n")

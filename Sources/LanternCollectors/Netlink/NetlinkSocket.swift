@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// A netlink request failed: the socket, the kernel's answer, or what it contained.
 struct NetlinkError: Error, CustomStringConvertible {
@@ -53,18 +54,20 @@ struct NetlinkSocket: ~Copyable {
         guard sent == request.count else { throw .systemCall("send") }
 
         var messages: [NetlinkMessage] = []
-        // Left uninitialized: recv writes what is read, and zeroing 64 KiB per dump showed in profiles.
-        var buffer = [UInt8](unsafeUninitializedCapacity: Self.receiveBufferSize) { _, count in count = Self.receiveBufferSize }
+        let buffer = ReceiveBuffers.take(byteCount: Self.receiveBufferSize)
+        defer { ReceiveBuffers.give(buffer) }
         while true {
-            let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            let received = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if received < 0 {
                 if Glibc.errno == EINTR { continue }
                 throw .systemCall("recv")
             }
             guard received > 0 else { throw NetlinkError("netlink: the kernel closed the dump without NLMSG_DONE") }
+            // The messages keep slices of the datagram: copy just what arrived.
+            let datagram = Array(UnsafeRawBufferPointer(rebasing: buffer[..<received]))
             let batch: [NetlinkMessage]
             do {
-                batch = try NetlinkMessage.split(buffer[0..<received])
+                batch = try NetlinkMessage.split(datagram[...])
             } catch {
                 throw NetlinkError("netlink: \(error.reason)")
             }
@@ -114,5 +117,33 @@ extension Array<UInt8> {
         appendNative(type)
         append(contentsOf: value)
         append(contentsOf: [UInt8](repeating: 0, count: aligned(value.count) - value.count))
+    }
+}
+
+/// Receive buffers kept between dumps. A fresh 64 KiB heap buffer per dump went back to
+/// the kernel when freed (glibc trims the heap top) and was faulted in again on the next
+/// scrape; a kept one stays mapped. Left uninitialized: recv writes what is read. At most
+/// `spareLimit` are kept: one per dump running at once, which is one or two.
+private enum ReceiveBuffers {
+    /// A kept buffer; only one dump uses it at a time (taken out of the list first).
+    private struct Spare: @unchecked Sendable {
+        let buffer: UnsafeMutableRawBufferPointer
+    }
+
+    private static let spareLimit = 4
+    private static let spares = Mutex<[Spare]>([])
+
+    static func take(byteCount: Int) -> UnsafeMutableRawBufferPointer {
+        spares.withLock { $0.popLast() }?.buffer ?? .allocate(byteCount: byteCount, alignment: 8)
+    }
+
+    static func give(_ buffer: UnsafeMutableRawBufferPointer) {
+        let spare = Spare(buffer: buffer)
+        let kept = spares.withLock { spares in
+            guard spares.count < spareLimit else { return false }
+            spares.append(spare)
+            return true
+        }
+        if !kept { buffer.deallocate() }
     }
 }

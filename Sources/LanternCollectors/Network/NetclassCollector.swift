@@ -31,6 +31,8 @@ public struct NetclassCollector: Collector {
         ("transmit_queue_length", "tx_queue_len", .gauge), ("protocol_type", "type", .gauge),
     ].map { (property(name: $0.0, type: $0.2), $0.1) }
     static let speed = property(name: "speed_bytes", type: .gauge)
+    /// Every attribute `expose` looks at: the only files of an interface read per scrape.
+    static let attributes = ["operstate", "address", "broadcast", "duplex", "ifalias", "speed"] + properties.map(\.attribute)
 
     static func property(name: String, type: MetricType) -> MetricDescriptor {
         MetricDescriptor(name: "node_network_\(name)", help: "Network device property: \(name)", type: type, labels: ["device"])
@@ -60,7 +62,7 @@ public struct NetclassCollector: Collector {
             return
         }
         for name in names where !ignored.matches(name) {
-            switch Result(catching: { () throws(KernelFileError) in try NetClass.read(interface: name, classDirectory: classDirectory) }) {
+            switch Result(catching: { () throws(KernelFileError) in try NetClass.read(interface: name, classDirectory: classDirectory, attributes: Self.attributes) }) {
             case .success(let interface):
                 expose(interface, into: sink)
             case .failure(let error):

@@ -18,9 +18,10 @@ extension KernelFile {
         }
     }
 
-    /// A file holding one unsigned decimal number, such as sysfs attributes.
+    /// A file holding one unsigned decimal number, such as sysfs attributes and sysctls
+    /// (both give their whole value in the first read, see `readAttribute`).
     public static func readUInt(_ path: String) throws(KernelFileError) -> UInt64 {
-        try parse(path) { (text) throws(KernelParseError) in try parseUInt(trimmed(text[...]), field: "value") }
+        try parse(try attribute(path), from: path) { (text) throws(KernelParseError) in try parseUInt(text[...], field: "value") }
     }
 
     /// Entries named `<prefix><digit>...`, as matched by the glob `<prefix>[0-9]*`.

@@ -1,7 +1,8 @@
 import LanternSupport
 
-/// /sys/class/net/<iface>/*: the raw attribute values of one interface, as procfs's
-/// `NetClass` reads them (every regular file of the directory, whitespace-trimmed).
+/// /sys/class/net/<iface>/*: the raw attribute values of one interface, whitespace-trimmed,
+/// as procfs's `NetClass` reads them (it reads every regular file of the directory; only
+/// the ones asked for are read here, which gives the same values for those).
 struct NetClassInterface: Equatable {
     var name: String
     var attributes: [String: String]
@@ -20,10 +21,11 @@ enum NetClass {
         try KernelFile.entries(of: classDirectory).filter { KernelFile.isDirectory(classDirectory + "/" + $0) }
     }
 
-    /// The attributes of one interface. Files that cannot be read because the kernel
+    /// The `attributes` of one interface. Files that cannot be read because the kernel
     /// refuses (EINVAL, EOPNOTSUPP, EACCES on a down link's speed, ...) or that vanished are
     /// left out, as procfs does; a vanished directory is an error whose `isNotFound` is true.
-    static func read(interface: String, classDirectory: String) throws(KernelFileError) -> NetClassInterface {
-        NetClassInterface(name: interface, attributes: try KernelFile.readableAttributes(of: classDirectory + "/" + interface))
+    static func read(interface: String, classDirectory: String, attributes: [String]) throws(KernelFileError) -> NetClassInterface {
+        NetClassInterface(
+            name: interface, attributes: try KernelFile.readableAttributes(attributes, of: classDirectory + "/" + interface))
     }
 }
