@@ -16,14 +16,14 @@ final class MetricsEndpoint: Sendable {
     private let logger: Logger
     /// The families' HELP/TYPE lines, rendered once and reused while they stay the same.
     private let encodingCache = TextEncodingCache()
-    /// Run once, when the first scrape has been encoded.
-    private let afterFirstScrape: (@Sendable () -> Void)?
-    private let firstScrapeDone = Atomic<Bool>(false)
+    /// Run after each scrape has been encoded, with how many have been so far.
+    private let afterScrape: (@Sendable (Int) -> Void)?
+    private let scrapesEncoded = Atomic<Int>(0)
 
     init(
         registry: Registry, knownCollectors: Set<String>, selfCollectors: [any Collector],
         handlerMetrics: HandlerMetrics?, maxRequests: Int, logger: Logger,
-        afterFirstScrape: (@Sendable () -> Void)? = nil
+        afterScrape: (@Sendable (Int) -> Void)? = nil
     ) {
         self.registry = registry
         self.enabledCollectors = registry.collectors.map(\.name).sorted()
@@ -32,7 +32,7 @@ final class MetricsEndpoint: Sendable {
         self.handlerMetrics = handlerMetrics
         self.maxRequests = maxRequests
         self.logger = logger
-        self.afterFirstScrape = afterFirstScrape
+        self.afterScrape = afterScrape
     }
 
     /// Which collectors a request asks for: nil for all, a set for `collect[]` /
@@ -118,8 +118,8 @@ final class MetricsEndpoint: Sendable {
                 logger.error("error compressing metrics", metadata: ["err": "\(error)"])
             }
         }
-        if let afterFirstScrape, !firstScrapeDone.exchange(true, ordering: .relaxed) {
-            afterFirstScrape()
+        if let afterScrape {
+            afterScrape(scrapesEncoded.add(1, ordering: .relaxed).newValue)
         }
         return HTTPResponse(status: 200, headers: headers, body: body)
     }
