@@ -152,7 +152,7 @@ let package = Package(
         ]),
         // Binaries, processes, ports and API helpers the integration tests share.
         .target(name: "LanternTestSupport", path: "Tests/LanternTestSupport"),
-        .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics", "LanternTestSupport"]),
+        .testTarget(name: "LanternExporterTests", dependencies: ["LanternExporter", "LanternMetrics", "LanternSupport", "LanternTestSupport"]),
         .testTarget(name: "LanternPromQLTests", dependencies: ["LanternPromQL", "LanternSupport"]),
         // Writes to a TSDB until killed: the crash-safety test's kill -9 subject.
         .executableTarget(name: "lantern-tsdb-crashwriter", dependencies: ["LanternTSDB", "LanternPromQL"], path: "Tests/LanternTSDBCrashWriter"),

@@ -2,7 +2,9 @@
 import Glibc
 
 /// Unmaps the code and read-only data pages that only start-up touched, so that the
-/// resident set after start-up is what serving scrapes uses.
+/// resident set after start-up is what serving scrapes uses. Both programs use it: the
+/// exporter after start-up and its first scrapes, the server after start-up and after
+/// each maintenance pass (which runs code nothing else does: block writing, compaction).
 ///
 /// Why: the executable and its libraries are file-backed. Start-up (dynamic linking,
 /// flag parsing, building ~50 collectors, compiling their filters, TLS and web config)
@@ -12,7 +14,7 @@ import Glibc
 /// page-table entries: the pages stay in the page cache, and the next access faults the
 /// same bytes back in. Writable segments (data, relocated RELRO, BSS) hold the process's
 /// state and are never touched.
-enum StartupPages {
+public enum StartupPages {
     /// One program header of a loaded object, as `dl_iterate_phdr` reports it.
     struct Segment: Equatable {
         var type: UInt32
@@ -22,9 +24,9 @@ enum StartupPages {
     }
 
     /// What was released: loaded objects visited and bytes of address space advised.
-    struct Released: Equatable {
-        var objects = 0
-        var bytes = 0
+    public struct Released: Equatable, Sendable {
+        public var objects = 0
+        public var bytes = 0
     }
 
     /// The address ranges of an object's read-only loadable segments, widened to whole
@@ -57,7 +59,7 @@ enum StartupPages {
     /// Advises `MADV_DONTNEED` on the read-only segments of the executable and every loaded
     /// library (not the kernel's vDSO). Call once start-up is done.
     @discardableResult
-    static func release() -> Released {
+    public static func release() -> Released {
         let visit = ReleaseVisit(pageSize: UInt(sysconf(Int32(_SC_PAGESIZE))))
         withExtendedLifetime(visit) {
             _ = iterateLoadedObjects(releaseLoadedObject, Unmanaged.passUnretained(visit).toOpaque())

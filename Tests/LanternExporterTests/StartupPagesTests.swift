@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-@testable import LanternExporter
+@testable import LanternSupport
 import Testing
 
 @Suite("Exporter start-up page release")
