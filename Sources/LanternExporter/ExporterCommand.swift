@@ -85,7 +85,11 @@ public enum ExporterCommand {
             registry: registry, knownCollectors: Set(CollectorTable.definitions.map(\.name)),
             selfCollectors: selfCollectors, handlerMetrics: handlerMetrics,
             maxRequests: parsed.int(ExporterFlags.maxRequests.name), logger: logger,
-            afterFirstScrape: { releaseStartupPages(logger: logger, after: "first scrape") })
+            afterScrape: { number in
+                if PageReleaseSchedule.releases(afterScrape: number) {
+                    releaseStartupPages(logger: logger, after: number == 1 ? "first scrape" : "scrape \(number)")
+                }
+            })
         let telemetryPath = parsed.string(ExporterFlags.telemetryPath.name)
         let router = Router(
             telemetryPath: telemetryPath,
@@ -128,8 +132,9 @@ public enum ExporterCommand {
     }
 
     /// The code and read-only data that only start-up used (collectors built, filters
-    /// compiled, listening) need not stay resident, nor what only the first scrape ran
-    /// (the Swift runtime's one-time type and conformance lookups, ~3 MB): see StartupPages.
+    /// compiled, listening) need not stay resident, nor what only the first scrapes ran
+    /// (the Swift runtime's one-time type and conformance lookups, ~3 MB): see StartupPages
+    /// and PageReleaseSchedule.
     private static func releaseStartupPages(logger: Logger, after stage: String) {
         #if canImport(Glibc)
         let released = StartupPages.release()
