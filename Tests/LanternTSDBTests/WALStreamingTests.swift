@@ -111,7 +111,7 @@ extension WALTests {
         }
         #expect(read == count)
         let resident = try #require(residentAtEnd)
-        #expect(resident <= 10 * 1024, "\(resident) kB of the 24 MB mapping resident at its end")
+        #expect(resident <= 4 * 1024, "\(resident) kB of the 24 MB mapping resident at its end")
     }
 
     /// Compressed, a samples record goes by timestamp, then value bits, then reference; a

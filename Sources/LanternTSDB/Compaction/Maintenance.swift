@@ -79,6 +79,9 @@ extension TSDB {
 
     /// Checkpoints all closed WAL segments behind the head, then deletes them.
     private func truncateWAL() throws {
+        // The block just written freed tens of MB that glibc would keep resident while the
+        // checkpoint maps segments on top of them: that sum was the server's peak.
+        releaseFreedMemory()
         let (last, liveSeries, minTime) = try state.withLock { state -> (Int, Set<UInt64>, Int64) in
             guard let wal = state.wal else { return (-1, [], 0) }
             try wal.cutSegment()

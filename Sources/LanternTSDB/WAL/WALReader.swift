@@ -18,7 +18,7 @@ enum WALSegmentReader {
     private static let maximumRecordSize = Int(UInt32.max)
     /// How far the reader gets past the pages it has read before letting them go (a
     /// record being assembled is a copy, so nothing refers to them any more).
-    private static let residentStep = 8 << 20
+    private static let residentStep = 1 << 20
 
     /// Calls `body` with each complete record's payload; throws `WALCorruption` at the
     /// first torn or damaged record, including one `body` cannot decode (`FormatError`).
