@@ -219,6 +219,21 @@ import LanternTestSupport
         #expect(try harness.samples()[c.description]?.map(\.value) == [3])
     }
 
+    /// A cache built in one round keeps no more than an eighth idle beyond its texts and
+    /// entries, and gives back what forgotten series left.
+    @Test func theCacheGivesBackTheSlackOfGrowing() throws {
+        let harness = try Harness("scrape-append-slack")
+        let body = (0..<1000).map { "series_with_a_longish_name{index=\"\($0)\"} 1\n" }.joined()
+        try harness.scrape(body, at: 1000)
+        let cache = harness.cache
+        #expect(cache.entries.count == 1000)
+        #expect(cache.keyBytes.capacity - cache.keyBytes.count <= cache.keyBytes.count / 8)
+        #expect(cache.entries.capacity - cache.entries.count <= cache.entries.count / 8)
+        try harness.scrape("series_with_a_longish_name{index=\"1\"} 2\n", at: 2000)
+        #expect(cache.entries.count == 1 && cache.keyBytes.capacity <= 64 && cache.entries.capacity <= 8)
+        #expect(try harness.values(Labels(["__name__": "series_with_a_longish_name", "index": "1", "instance": "127.0.0.1:9", "job": "job"]).description) == [1, 2])
+    }
+
     @Test func seriesDroppedByMetricRelabelingStayCachedAndUnstored() throws {
         let harness = try Harness("scrape-append-dropped") { settings in
             settings.metricRelabelConfigs = [RelabelConfig(action: .drop, sourceLabels: ["__name__"], regex: try! AnchoredRegex("b"))]

@@ -72,7 +72,12 @@ struct ScrapeAppending {
     /// scrape no longer exposed. An empty body (a failed request) keeps the cache, as
     /// Prometheus does.
     func commit(_ appender: Appender, outcome: AppendOutcome, bodyWasEmpty: Bool) throws {
-        defer { if outcome.error == nil && !bodyWasEmpty { cache.forgetUnseen() } }
+        defer {
+            if outcome.error == nil && !bodyWasEmpty {
+                cache.forgetUnseen()
+                cache.releaseSlack()
+            }
+        }
         try appender.commit(labelsOfTag: cache.labels(of:))
         for (index, reference) in appender.resolvedReferences { cache.setReference(reference, of: index) }
     }

@@ -36,7 +36,7 @@ final class ScrapeCache {
     static let dropped = SeriesRef.max
     let labeling: SeriesLabeling
     private(set) var entries: [Entry] = []
-    private var keyBytes: [UInt8] = []
+    private(set) var keyBytes: [UInt8] = []
     /// Open addressing table of indices into `entries` (`empty` when free); a power of two
     /// at least twice the entry count.
     private var slots = [Int32](repeating: ScrapeCache.empty, count: 16)
@@ -183,6 +183,16 @@ final class ScrapeCache {
         var count = 16
         while count < entries.count * 2 { count *= 2 }
         rebuildSlots(count: count)
+    }
+
+    /// Gives back what growing by doubling (or forgetting series) left unused: a target's
+    /// cache is built in its first round and then kept as long as the target is scraped,
+    /// and the texts' array would keep up to half its bytes idle (~3 MB at 100 k series).
+    /// Copies only after a round that changed the cache's size (through a buffer pointer:
+    /// an array made from a whole-array slice keeps the old storage).
+    func releaseSlack() {
+        if keyBytes.capacity - keyBytes.count > keyBytes.count / 8 { keyBytes = keyBytes.withUnsafeBufferPointer { Array($0) } }
+        if entries.capacity - entries.count > entries.count / 8 { entries = entries.withUnsafeBufferPointer { Array($0) } }
     }
 
     private func keyEquals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
