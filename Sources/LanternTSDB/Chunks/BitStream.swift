@@ -14,6 +14,11 @@ struct BitWriter {
     mutating func writeBits(_ value: UInt64, count: Int) {
         var pending = value &<< UInt64(64 - count)  // the field's bits at the top, zeros below
         var left = count
+        // Grown by a quarter (at least 16 bytes), not doubled: an open head chunk is half
+        // full on average, so a doubled buffer, or one reserved for the whole chunk, left
+        // about half of every series' open chunk unused.
+        let needed = bytes.count + left / 8 + 2
+        if needed > bytes.capacity { bytes.reserveCapacity(max(needed, bytes.count + max(16, bytes.count / 4))) }
         if freeBitsInLastByte > 0 {
             bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: pending &>> UInt64(64 - freeBitsInLastByte))
             let taken = min(freeBitsInLastByte, left)

@@ -17,11 +17,6 @@ struct XORChunkAppender: Sendable {
 
     init() {}
 
-    /// An appender whose buffer has room for `capacity` bytes before it grows.
-    init(reservingCapacity capacity: Int) {
-        stream.bytes.reserveCapacity(capacity)
-    }
-
     var bytes: [UInt8] { stream.bytes }
 
     mutating func append(_ timestamp: Int64, _ value: Double) {

@@ -66,7 +66,7 @@ struct MemorySeries: Sendable {
         if openChunk == nil || openChunk!.sampleCount >= Self.samplesPerChunk || timestamp >= openChunkEnd {
             closeOpenChunk()
             openChunkEnd = (floorDivide(timestamp, chunkRange) + 1) * chunkRange
-            openChunk = XORChunkAppender(reservingCapacity: expectedChunkBytes(startingAt: timestamp))
+            openChunk = XORChunkAppender()
         }
         openChunk!.append(timestamp, value)
         lastSample = (timestamp, value)
@@ -74,25 +74,12 @@ struct MemorySeries: Sendable {
 
     private mutating func closeOpenChunk() {
         if let chunk = openChunk {
-            // A copy sized to the chunk: the appender's buffer grew by doubling, and a closed
+            // A copy sized to the chunk: the appender's buffer grew ahead of it, and a closed
             // chunk stays in memory until its block is written.
             let bytes = Array(chunk.bytes[...])
             closedChunks.append(HeadChunk(minTime: chunk.firstTimestamp, maxTime: chunk.lastTimestamp, bytes: bytes))
         }
         openChunk = nil
-    }
-
-    /// Room for a chunk starting at `timestamp`: the last closed chunk's bytes per sample
-    /// times the samples expected at the current interval before the chunk is cut. 101 k
-    /// open chunks grown by doubling from two bytes left a quarter of their buffers
-    /// unused on average, after ~6 reallocations each. 0 without history.
-    private func expectedChunkBytes(startingAt timestamp: Int64) -> Int {
-        guard let previous = closedChunks.last, previous.bytes.count > 2, let last = lastSample, timestamp > last.timestamp else { return 0 }
-        let previousSamples = Int(previous.bytes[0]) << 8 | Int(previous.bytes[1])
-        let interval = timestamp - last.timestamp
-        let expectedSamples = min(Int64(Self.samplesPerChunk), (openChunkEnd - 1 - timestamp) / interval + 1)
-        // A tenth more for values that compress a little worse than last time.
-        return 2 + (previous.bytes.count - 2) * Int(expectedSamples) * 11 / (max(1, previousSamples) * 10)
     }
 
     /// Closed chunks and a copy of the open one, all overlapping `[minTime, maxTime]`.
