@@ -286,6 +286,15 @@ final class NetClassFixture {
         #expect(RouteNeighbor.parse(short) == nil)
     }
 
+    /// Devices are named per index (SIOCGIFNAME); an index no device has is nil.
+    @Test func interfaceNamesByIndex() throws {
+        let loopback = Int32(if_nametoindex("lo"))
+        try #require(loopback > 0)
+        #expect(InterfaceName.ofIndex(loopback) == "lo")
+        #expect(InterfaceName.ofIndex(Int32.max) == nil)
+        #expect(InterfaceName.ofIndex(0) == nil)
+    }
+
     /// The netlink path on this host: a permanent neighbour added on a veth is counted.
     @Test func liveNetlinkNeighbor() throws {
         guard let veth = TemporaryVeth(suffix: "a") else {

@@ -29,9 +29,11 @@ public struct ARPCollector: Collector {
         var entries: [String: Int] = [:]
         var states: [String: [String: Int]] = [:]
         if options.netlink {
-            let names = Dictionary(try RouteLink.dump().map { ($0.index, $0.name) }) { first, _ in first }
+            var names: [Int32: String] = [:]
             for neighbor in try RouteNeighbor.dumpIPv4() {
-                let device = names[neighbor.interfaceIndex] ?? ""
+                // A neighbour of a device that just went away counts under "", as before.
+                let device = names[neighbor.interfaceIndex] ?? InterfaceName.ofIndex(neighbor.interfaceIndex) ?? ""
+                names[neighbor.interfaceIndex] = device
                 // NOARP entries are not in /proc/net/arp; they only count as a state.
                 if neighbor.state & RouteNeighbor.stateNoARP == 0 { entries[device, default: 0] += 1 }
                 states[device, default: [:]][RouteNeighbor.stateNames[neighbor.state] ?? "", default: 0] += 1

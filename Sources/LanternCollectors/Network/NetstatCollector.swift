@@ -18,8 +18,11 @@ public struct NetstatCollector: Collector {
     /// (nil: not exposed, or in a section a later one replaced).
     private let layouts = LayoutCache<[MetricDescriptor?]>()
 
-    public init(paths: HostPaths, options: Options) throws {
+    private let recentNetstat: RecentNetstatText
+
+    public init(paths: HostPaths, options: Options, recentNetstat: RecentNetstatText = .shared) throws {
         self.paths = paths
+        self.recentNetstat = recentNetstat
         fieldFilter = try IncludeFilter(pattern: options.fields)
     }
 
@@ -44,7 +47,15 @@ public struct NetstatCollector: Collector {
         } catch {
             throw error
         }
-        return [try KernelFile.read(paths.proc("net/netstat")), try KernelFile.read(paths.proc("net/snmp")), snmp6]
+        return [try readNetstat(), try KernelFile.read(paths.proc("net/snmp")), snmp6]
+    }
+
+    /// /proc/net/netstat, offered to the process collector when it is this process's own
+    /// (see `RecentNetstatText`).
+    private func readNetstat() throws(KernelFileError) -> String {
+        let text = try KernelFile.read(paths.proc("net/netstat"))
+        if paths.procfs == "/proc" { recentNetstat.publish(text) }
+        return text
     }
 
     /// Reads and parses the files in full, with the errors node_exporter gives, and
@@ -54,7 +65,7 @@ public struct NetstatCollector: Collector {
         var netstatText = "", snmpText = "", snmp6Text = ""
         var netstat: [NetStatistics.Section] = [], snmp: [NetStatistics.Section] = [], snmp6: [NetStatistics.Section] = []
         do {
-            netstatText = try KernelFile.read(paths.proc("net/netstat"))
+            netstatText = try readNetstat()
             netstat = try KernelFile.parse(netstatText, from: paths.proc("net/netstat"), with: NetStatistics.parsePairs)
         } catch {
             throw CollectorError("couldn't get netstats: \(error)")

@@ -29,8 +29,12 @@ public struct ProcessCollector: Collector {
     private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
     private let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
 
-    public init(procfs: String = "/proc") {
+    /// The netstat collector's read of this scrape, when procfs is this process's own.
+    private let recentNetstat: RecentNetstatText?
+
+    public init(procfs: String = "/proc", recentNetstat: RecentNetstatText = .shared) {
         self.procfs = procfs
+        self.recentNetstat = procfs == "/proc" ? recentNetstat : nil
         let stat = ProcessStat(contents: try? KernelFile.read("\(procfs)/self/stat"))
         let bootTime = (try? KernelFile.read("\(procfs)/stat")).flatMap { Self.value(after: "btime", in: $0) }
         if let stat, let bootTime {
@@ -56,7 +60,7 @@ public struct ProcessCollector: Collector {
             if let maxFiles = Self.softLimit(named: "Max open files", in: limits) { sink.add(Self.maxFDs, maxFiles) }
             if let maxAddress = Self.softLimit(named: "Max address space", in: limits) { sink.add(Self.virtualMemoryMax, maxAddress) }
         }
-        if let netstat = try? KernelFile.read("\(procfs)/self/net/netstat"),
+        if let netstat = recentNetstat?.take() ?? (try? KernelFile.read("\(procfs)/self/net/netstat")),
            let octets = Self.ipExtOctets(in: netstat) {
             sink.add(Self.networkReceive, octets.received)
             sink.add(Self.networkTransmit, octets.sent)
