@@ -19,15 +19,16 @@ import Testing
         }
     }
 
-    /// An open head chunk's buffer stays within a quarter (or 16 bytes, plus one field) of
-    /// what it holds, whatever the values: it is not doubled nor reserved for the whole chunk.
+    /// An open head chunk's buffer stays within a quarter (or 16 bytes) of what it holds,
+    /// plus one field and malloc's rounding, whatever the values: it is not doubled nor
+    /// reserved for the whole chunk.
     @Test func bufferGrowsByAQuarter() throws {
         var appender = XORChunkAppender()
         var generator = SystemRandomNumberGenerator()
         for index in 0..<120 {
             appender.append(Int64(index) * 2000, Double(bitPattern: generator.next() >> 2))
             let bytes = appender.bytes
-            #expect(bytes.capacity - bytes.count <= max(16, bytes.count / 4) + 10, "\(bytes.count) bytes in \(bytes.capacity)")
+            #expect(bytes.capacity - bytes.count <= max(16, bytes.count / 4) + 9 + 16, "\(bytes.count) bytes in \(bytes.capacity)")
         }
         #expect(appender.bytes.count > 500)
     }
