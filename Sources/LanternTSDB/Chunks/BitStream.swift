@@ -2,7 +2,8 @@
 /// partially filled (`freeBitsInLastByte` of its low bits still unused).
 struct BitWriter {
     var bytes: [UInt8]
-    private(set) var freeBitsInLastByte = 0
+    /// A byte, not an `Int`: the writer sits in every head series' slot (see MemorySeries).
+    private(set) var freeBitsInLastByte: UInt8 = 0
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -19,24 +20,26 @@ struct BitWriter {
         // about half of every series' open chunk unused.
         let needed = bytes.count + left / 8 + 2
         if needed > bytes.capacity { bytes.reserveCapacity(max(needed, bytes.count + max(16, bytes.count / 4))) }
-        if freeBitsInLastByte > 0 {
-            bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: pending &>> UInt64(64 - freeBitsInLastByte))
-            let taken = min(freeBitsInLastByte, left)
+        var free = Int(freeBitsInLastByte)
+        if free > 0 {
+            bytes[bytes.count - 1] |= UInt8(truncatingIfNeeded: pending &>> UInt64(64 - free))
+            let taken = min(free, left)
             pending &<<= UInt64(taken)
             left -= taken
-            freeBitsInLastByte -= taken
+            free -= taken
         }
         while left > 0 {
             bytes.append(UInt8(truncatingIfNeeded: pending &>> 56))
             pending &<<= 8
             let taken = min(8, left)
             left -= taken
-            freeBitsInLastByte = 8 - taken
+            free = 8 - taken
         }
-        if count & 7 == 0, freeBitsInLastByte == 0 {
+        if count & 7 == 0, free == 0 {
             bytes.append(0)
-            freeBitsInLastByte = 8
+            free = 8
         }
+        freeBitsInLastByte = UInt8(free)
     }
 }
 

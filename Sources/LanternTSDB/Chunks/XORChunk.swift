@@ -4,14 +4,19 @@
 /// when the new one fits inside it. Bit for bit what Prometheus writes, so chunks can be
 /// copied between Lantern and Prometheus blocks unchanged.
 struct XORChunkAppender: Sendable {
-    private var stream = BitWriter(bytes: [0, 0])
-    private(set) var sampleCount = 0
+    // Eight-byte fields first, then the narrow ones packed behind the stream: every head
+    // series holds an open appender inline, so its padding is paid per series.
     private(set) var firstTimestamp: Int64 = 0
     private(set) var lastTimestamp: Int64 = 0
     private(set) var lastValue: Double = 0
     private var lastDelta: Int64 = 0
+    private var stream = BitWriter(bytes: [0, 0])
+    /// The chunk header's count is 16 bits wide.
+    private var storedSampleCount: UInt16 = 0
     private var leadingZeros: UInt8 = 0xFF
     private var trailingZeros: UInt8 = 0
+
+    var sampleCount: Int { Int(storedSampleCount) }
 
     static let encoding: UInt8 = 1
 
@@ -56,9 +61,9 @@ struct XORChunkAppender: Sendable {
         }
         lastTimestamp = timestamp
         lastValue = value
-        sampleCount += 1
-        stream.bytes[0] = UInt8(truncatingIfNeeded: sampleCount >> 8)
-        stream.bytes[1] = UInt8(truncatingIfNeeded: sampleCount)
+        storedSampleCount += 1
+        stream.bytes[0] = UInt8(truncatingIfNeeded: storedSampleCount >> 8)
+        stream.bytes[1] = UInt8(truncatingIfNeeded: storedSampleCount)
     }
 
     /// Prometheus' bucket test: the range is asymmetric, one more positive value than negative.

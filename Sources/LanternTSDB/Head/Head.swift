@@ -75,14 +75,25 @@ struct Head: Sendable {
         }
         minTime = newMinTime
         if newMinTime == .max { maxTime = .min }
-        guard !removed.isEmpty else { return }
-        for (name, byValue) in postingsByName {
-            var kept: [String: [UInt64]] = [:]
-            for (value, references) in byValue {
-                let remaining = references.filter { !removed.contains($0) }
-                if !remaining.isEmpty { kept[value] = remaining }
+        prunePostings(removing: removed)
+    }
+
+    /// Takes the removed series out of the postings and copies lists with spare capacity
+    /// to their size: grown by doubling, a list keeps up to half of its buffer unused for
+    /// as long as its series live, and a steady head's lists stopped growing long ago.
+    /// One list at a time, taken out of its dictionary so that it is edited in place and
+    /// never held twice.
+    private mutating func prunePostings(removing removed: Set<UInt64>) {
+        for name in Array(postingsByName.keys) {
+            var byValue = postingsByName.removeValue(forKey: name)!
+            for value in Array(byValue.keys) {
+                var references = byValue.removeValue(forKey: value)!
+                if !removed.isEmpty { references.removeAll { removed.contains($0) } }
+                guard !references.isEmpty else { continue }
+                let spare = references.capacity - references.count
+                byValue[value] = spare > references.count / 8 + 2 ? references.sizedToFit() : references
             }
-            postingsByName[name] = kept.isEmpty ? nil : kept
+            if !byValue.isEmpty { postingsByName[name] = byValue }
         }
     }
 

@@ -36,9 +36,13 @@ struct MemorySeries: Sendable {
     var labelSetOffset: UInt32
     /// The low bits of the label set's hash: the table's buckets are placed by it.
     let labelsHash: UInt32
+    /// Sized exactly and no array at all when empty: most series hold zero or one closed
+    /// chunk (2-hour blocks cut a chunk every 120 samples, short blocks at their end), and a
+    /// grown array's header and spare capacity cost more than the list's entries.
     private(set) var closedChunks: [HeadChunk] = []
-    private(set) var openChunk: XORChunkAppender?
     private var openChunkEnd: Int64 = .min
+    // The open appender last: its narrow fields then pack into the slot's tail (104 bytes).
+    private(set) var openChunk: XORChunkAppender?
     /// The last sample ever appended, kept after truncation for the ordering checks.
     private(set) var lastSample: (timestamp: Int64, value: Double)?
 
@@ -76,8 +80,12 @@ struct MemorySeries: Sendable {
         if let chunk = openChunk {
             // A copy sized to the chunk: the appender's buffer grew ahead of it, and a closed
             // chunk stays in memory until its block is written.
-            let bytes = Array(chunk.bytes[...])
-            closedChunks.append(HeadChunk(minTime: chunk.firstTimestamp, maxTime: chunk.lastTimestamp, bytes: bytes))
+            let bytes = chunk.bytes.sizedToFit()
+            var grown: [HeadChunk] = []
+            grown.reserveCapacity(closedChunks.count + 1)
+            grown += closedChunks
+            grown.append(HeadChunk(minTime: chunk.firstTimestamp, maxTime: chunk.lastTimestamp, bytes: bytes))
+            closedChunks = grown
         }
         openChunk = nil
     }
@@ -93,7 +101,10 @@ struct MemorySeries: Sendable {
 
     /// Drops every chunk ending before `boundary` (already persisted in a block).
     mutating func truncate(before boundary: Int64) {
-        closedChunks.removeAll { $0.maxTime < boundary }
+        // A new array, not `removeAll(where:)`, which would keep the old capacity.
+        if closedChunks.contains(where: { $0.maxTime < boundary }) {
+            closedChunks = closedChunks.filter { $0.maxTime >= boundary }
+        }
         if let open = openChunk, open.lastTimestamp < boundary { openChunk = nil }
     }
 

@@ -1,0 +1,12 @@
+extension Array {
+    /// A copy in a buffer of its own with no spare capacity. `Array(self[...])` hands back
+    /// the same buffer, spare capacity and all, and appending grows a buffer by doubling:
+    /// lists the head keeps for long (closed chunks, postings) are copied with this once
+    /// they stop growing.
+    func sizedToFit() -> [Element] {
+        var copy: [Element] = []
+        copy.reserveCapacity(count)
+        copy.append(contentsOf: self)
+        return copy
+    }
+}
