@@ -41,7 +41,7 @@ struct MemorySeries: Sendable {
     /// grown array's header and spare capacity cost more than the list's entries.
     private(set) var closedChunks: [HeadChunk] = []
     private var openChunkEnd: Int64 = .min
-    // The open appender last: its narrow fields then pack into the slot's tail (104 bytes).
+    // With the appender's narrow fields packed (46 bytes), the slot is 104 bytes.
     private(set) var openChunk: XORChunkAppender?
     /// The last sample ever appended, kept after truncation for the ordering checks.
     private(set) var lastSample: (timestamp: Int64, value: Double)?
