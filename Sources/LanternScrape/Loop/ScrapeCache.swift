@@ -2,6 +2,7 @@ import Glibc
 import LanternMetrics
 import LanternPromQL
 import LanternTSDB
+import LanternSupport
 
 /// What a scrape loop remembers between scrapes, like Prometheus' scrapeCache: per exposed
 /// series (keyed by its raw bytes, so an unchanged line costs one hash of its bytes and no
@@ -188,11 +189,10 @@ final class ScrapeCache {
     /// Gives back what growing by doubling (or forgetting series) left unused: a target's
     /// cache is built in its first round and then kept as long as the target is scraped,
     /// and the texts' array would keep up to half its bytes idle (~3 MB at 100 k series).
-    /// Copies only after a round that changed the cache's size (through a buffer pointer:
-    /// an array made from a whole-array slice keeps the old storage).
+    /// Copies only after a round that changed the cache's size.
     func releaseSlack() {
-        if keyBytes.capacity - keyBytes.count > keyBytes.count / 8 { keyBytes = keyBytes.withUnsafeBufferPointer { Array($0) } }
-        if entries.capacity - entries.count > entries.count / 8 { entries = entries.withUnsafeBufferPointer { Array($0) } }
+        if keyBytes.capacity - keyBytes.count > keyBytes.count / 8 { keyBytes = keyBytes.sizedToFit() }
+        if entries.capacity - entries.count > entries.count / 8 { entries = entries.sizedToFit() }
     }
 
     private func keyEquals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {

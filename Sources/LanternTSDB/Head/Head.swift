@@ -1,4 +1,5 @@
 import LanternPromQL
+import LanternSupport
 
 /// The in-memory part of the database: series by reference and by label set (one
 /// compact table), a postings index (label pair -> sorted references) for matcher

@@ -1,4 +1,5 @@
 import LanternPromQL
+import LanternSupport
 
 /// A chunk of a head series: immutable once cut, shared with queriers by copy-on-write.
 struct HeadChunk: Sendable {
