@@ -22,3 +22,18 @@ extension String {
         return self.utf8.lexicographicallyPrecedes(other.utf8)
     }
 }
+
+extension String {
+    /// Byte-wise UTF-8 equality, Go's `==` on strings. Swift's own `==` is canonical
+    /// equivalence ("\u{212A}" KELVIN SIGN equals "K"), which label matching must not use.
+    @inlinable
+    public func utf8Equals(_ other: String) -> Bool {
+        let fast = self.utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in
+                a.count == b.count && a.elementsEqual(b)
+            }
+        }
+        if let fast, let result = fast { return result }
+        return self.utf8.elementsEqual(other.utf8)
+    }
+}

@@ -93,4 +93,45 @@ import Testing
         #expect(iterator.current.timestamp == 7_260_000)
         #expect(try !iterator.seek(to: 1 << 50))
     }
+
+    /// `=` and `!=` select by the value's bytes, in the head and in a block: U+212A KELVIN
+    /// SIGN and "K" (equal for Swift's `==`) are two values, as in Prometheus.
+    @Test func equalityMatchersAreByteExactInHeadAndBlocks() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let hour: Int64 = 3_600_000
+        let database = try TSDB(directory: directory.path, options: testOptions(blockDuration: hour))
+        defer { try? database.close() }
+        for unit in ["\u{212A}", "K"] {
+            let appender = database.appender()
+            for time in [hour / 2, hour + hour / 2] {
+                try appender.append(labels: labels(["__name__": "t", "unit": unit]), timestampMilliseconds: time, value: 1)
+            }
+            try appender.commit()
+        }
+        try database.persistHead(upTo: hour)
+        #expect(database.blockMetas.count == 1)
+        func selected(_ matcher: LabelMatcher, from start: Int64, to end: Int64) throws -> [[UInt8]] {
+            let querier = try database.querier(mint: start, maxt: end)
+            defer { querier.close() }
+            var set = try querier.select([matcher], hints: SelectHints(start: start, end: end))
+            var units: [[UInt8]] = []
+            while let series = try set.next() {
+                var iterator = series.makeSampleIterator()
+                var samples = 0
+                while try iterator.next() { samples += 1 }
+                #expect(samples == (start == 0 && end == 2 * hour ? 2 : 1), "\(series.labels)")
+                units.append(Array(series.labels.value("unit").utf8))
+            }
+            return units
+        }
+        // The block alone, the head alone, both (a series' samples merged across them).
+        for (start, end) in [(0, hour - 1), (hour, 2 * hour), (0, 2 * hour)] {
+            for (matcher, unit) in [(try LabelMatcher(.equal, "unit", "K"), "K"), (try LabelMatcher(.equal, "unit", "\u{212A}"), "\u{212A}"),
+                                    (try LabelMatcher(.notEqual, "unit", "K"), "\u{212A}"), (try LabelMatcher(.regexMatch, "unit", "K"), "K")] {
+                let units = try selected(matcher, from: start, to: end)
+                #expect(units == [Array(unit.utf8)], "\(matcher) over [\(start), \(end)]: \(units)")
+            }
+        }
+    }
 }

@@ -33,8 +33,9 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
 
     public func matches(_ candidate: String) -> Bool {
         switch kind {
-        case .equal: return candidate == value
-        case .notEqual: return candidate != value
+        // Bytes, as Prometheus compares: Swift's `==` would select "\u{212A}" by {x="K"}.
+        case .equal: return candidate.utf8Equals(value)
+        case .notEqual: return !candidate.utf8Equals(value)
         case .regexMatch: return regexMatches(candidate)
         case .regexNoMatch: return !regexMatches(candidate)
         }
@@ -46,7 +47,7 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
     }
 
     public static func == (lhs: LabelMatcher, rhs: LabelMatcher) -> Bool {
-        lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.value == rhs.value
+        lhs.kind == rhs.kind && lhs.name == rhs.name && lhs.value.utf8Equals(rhs.value)
     }
 
     public func hash(into hasher: inout Hasher) {

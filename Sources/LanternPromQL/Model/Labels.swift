@@ -28,8 +28,11 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
         hasher.combine(cachedHash)
     }
 
+    /// By bytes, as Prometheus tells series apart: `{unit="K"}` and `{unit="\u{212A}"}` are two
+    /// series, though Swift's `==` on their values is true (and their hashes equal).
     public static func == (lhs: Labels, rhs: Labels) -> Bool {
-        lhs.cachedHash == rhs.cachedHash && lhs.pairs == rhs.pairs
+        lhs.cachedHash == rhs.cachedHash && lhs.pairs.count == rhs.pairs.count
+            && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name.utf8Equals($1.name) && $0.value.utf8Equals($1.value) }
     }
 
     /// Builds a label set from pairs in any order; a later duplicate name wins.
@@ -105,8 +108,8 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
         let count = min(lhs.pairs.count, rhs.pairs.count)
         for index in 0..<count {
             let left = lhs.pairs[index], right = rhs.pairs[index]
-            if left.name != right.name { return left.name.utf8Precedes(right.name) }
-            if left.value != right.value { return left.value.utf8Precedes(right.value) }
+            if !left.name.utf8Equals(right.name) { return left.name.utf8Precedes(right.name) }
+            if !left.value.utf8Equals(right.value) { return left.value.utf8Precedes(right.value) }
         }
         return lhs.pairs.count < rhs.pairs.count
     }

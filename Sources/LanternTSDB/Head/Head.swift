@@ -8,7 +8,7 @@ import LanternSupport
 struct Head: Sendable {
     let chunkRange: Int64
     private(set) var seriesByReference = SeriesTable()
-    private var postingsByName: [String: [String: [UInt64]]] = [:]
+    private var postingsByName: [String: [UTF8Key: [UInt64]]] = [:]
     private(set) var nextReference: UInt64 = 1
     private(set) var minTime: Int64 = .max
     private(set) var maxTime: Int64 = .min
@@ -32,7 +32,7 @@ struct Head: Sendable {
         seriesByReference.insert(reference: reference, labels: labels)
         // In place: a copy of the list taken out and written back cost a copy of the whole
         // list per new series (quadratic in `job`'s and `instance`'s series).
-        for label in labels.pairs { Self.insertSorted(reference, into: &postingsByName[label.name, default: [:]][label.value, default: []]) }
+        for label in labels.pairs { Self.insertSorted(reference, into: &postingsByName[label.name, default: [:]][UTF8Key(label.value), default: []]) }
         return (reference, true)
     }
 
@@ -117,17 +117,17 @@ struct Head: Sendable {
     var labelNames: [String] { Array(postingsByName.keys) }
 
     /// Values of label `name` across every series.
-    func labelValues(_ name: String) -> [String] { postingsByName[name].map { Array($0.keys) } ?? [] }
+    func labelValues(_ name: String) -> [String] { postingsByName[name].map { $0.keys.map(\.string) } ?? [] }
 }
 
 extension Head: PostingsSource {
     func allSeriesIDs() -> [UInt64] { seriesByReference.keys }
 
-    func seriesIDs(_ name: String, _ value: String) -> [UInt64] { postingsByName[name]?[value] ?? [] }
+    func seriesIDs(_ name: String, _ value: String) -> [UInt64] { postingsByName[name]?[UTF8Key(value)] ?? [] }
 
     func seriesIDs(_ name: String, where accepts: (String) -> Bool) -> [UInt64] {
         var union = Set<UInt64>()
-        for (value, references) in postingsByName[name] ?? [:] where accepts(value) { union.formUnion(references) }
+        for (value, references) in postingsByName[name] ?? [:] where accepts(value.string) { union.formUnion(references) }
         return union.sorted()
     }
 }

@@ -1,5 +1,6 @@
 import LanternMetrics
 import LanternPromQL
+import LanternSupport
 
 /// The head's label sets in compact form: every distinct name and value is kept once (a
 /// symbol, numbered), and a series' label set is its pair count and symbol numbers as
@@ -15,7 +16,7 @@ import LanternPromQL
 /// `String ==` would merge canonically equivalent spellings into one symbol.
 struct LabelSetStore: Sendable {
     private var symbols: [String] = []
-    private var numberBySymbol: [SymbolBytes: UInt32] = [:]
+    private var numberBySymbol: [UTF8Key: UInt32] = [:]
     private var encoded: [UInt8] = []
     /// Bytes of `encoded` whose series were removed; reclaimed by `compacted`.
     private(set) var releasedBytes = 0
@@ -53,7 +54,7 @@ struct LabelSetStore: Sendable {
         var index = 0
         return forEachPair(at: offset) { name, value in
             defer { index += 1 }
-            return sameBytes(name, labels.pairs[index].name) && sameBytes(value, labels.pairs[index].value)
+            return name.utf8Equals(labels.pairs[index].name) && value.utf8Equals(labels.pairs[index].value)
         }
     }
 
@@ -61,7 +62,7 @@ struct LabelSetStore: Sendable {
     func value(at offset: UInt32, of name: String) -> String? {
         var found: String?
         forEachPair(at: offset) { pairName, value in
-            if sameBytes(pairName, name) { found = value }
+            if pairName.utf8Equals(name) { found = value }
             return found == nil
         }
         return found
@@ -88,10 +89,10 @@ struct LabelSetStore: Sendable {
     }
 
     private mutating func number(of string: String) -> UInt32 {
-        if let number = numberBySymbol[SymbolBytes(string)] { return number }
+        if let number = numberBySymbol[UTF8Key(string)] { return number }
         let number = UInt32(symbols.count)
         symbols.append(string)
-        numberBySymbol[SymbolBytes(string)] = number
+        numberBySymbol[UTF8Key(string)] = number
         return number
     }
 
@@ -120,24 +121,4 @@ struct LabelSetStore: Sendable {
             shift += 7
         }
     }
-}
-
-/// A symbol as a dictionary key compared and hashed by its UTF-8 bytes.
-private struct SymbolBytes: Hashable {
-    let string: String
-
-    init(_ string: String) { self.string = string }
-
-    static func == (lhs: SymbolBytes, rhs: SymbolBytes) -> Bool { sameBytes(lhs.string, rhs.string) }
-
-    func hash(into hasher: inout Hasher) {
-        var string = string
-        string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-}
-
-/// Byte-wise equality (Swift's `==` on strings is canonical equivalence).
-private func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
-    var lhs = lhs, rhs = rhs
-    return lhs.withUTF8 { left in rhs.withUTF8 { right in left.elementsEqual(right) } }
 }

@@ -56,7 +56,7 @@ final class IndexReader: Sendable {
 
     /// Series ids holding `name=value`; `("", "")` gives every series.
     func postings(_ name: String, _ value: String) throws -> [UInt32] {
-        guard let entry = postingsOffsets[name]?.first(where: { $0.value == value }) else { return [] }
+        guard let entry = postingsOffsets[name]?.first(where: { $0.value.utf8Equals(value) }) else { return [] }
         return try postings(at: entry.offset)
     }
 

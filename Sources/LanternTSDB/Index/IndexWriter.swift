@@ -22,17 +22,18 @@ enum IndexWriter {
         out.putBE32(magic)
         out.putByte(version)
 
-        // Prometheus' symbol table always holds "" (the all-series postings key).
-        var symbolSet: Set<String> = [""]
+        // Prometheus' symbol table always holds "" (the all-series postings key). Keyed by
+        // bytes: canonically equivalent spellings are distinct symbols (UTF8Key).
+        var symbolSet: Set<UTF8Key> = [UTF8Key("")]
         for entry in series {
             for label in entry.labels.pairs {
-                symbolSet.insert(label.name)
-                symbolSet.insert(label.value)
+                symbolSet.insert(UTF8Key(label.name))
+                symbolSet.insert(UTF8Key(label.value))
             }
         }
-        let symbols = symbolSet.sorted { $0.utf8Precedes($1) }
-        var symbolIndex: [String: Int] = [:]
-        for (index, symbol) in symbols.enumerated() { symbolIndex[symbol] = index }
+        let symbols = symbolSet.map(\.string).sorted { $0.utf8Precedes($1) }
+        var symbolIndex: [UTF8Key: Int] = [:]
+        for (index, symbol) in symbols.enumerated() { symbolIndex[UTF8Key(symbol)] = index }
 
         let symbolsOffset = UInt64(out.count)
         writeSection(&out) { body in
@@ -43,7 +44,7 @@ enum IndexWriter {
         // TOC entries point before a section's alignment padding, as Prometheus writes them.
         let seriesOffset = UInt64(out.count)
         var seriesIDs: [UInt32] = []
-        var postings: [String: [String: [UInt32]]] = [:]
+        var postings: [UTF8Key: [UTF8Key: [UInt32]]] = [:]
         for entry in series {
             out.pad(to: 16)
             let id = UInt32(out.count / 16)
@@ -51,9 +52,9 @@ enum IndexWriter {
             var body = ByteEncoder()
             body.putUvarint(UInt64(entry.labels.pairs.count))
             for label in entry.labels.pairs {
-                body.putUvarint(UInt64(symbolIndex[label.name]!))
-                body.putUvarint(UInt64(symbolIndex[label.value]!))
-                postings[label.name, default: [:]][label.value, default: []].append(id)
+                body.putUvarint(UInt64(symbolIndex[UTF8Key(label.name)]!))
+                body.putUvarint(UInt64(symbolIndex[UTF8Key(label.value)]!))
+                postings[UTF8Key(label.name), default: [:]][UTF8Key(label.value), default: []].append(id)
             }
             encodeChunks(entry.chunks, into: &body)
             out.putUvarint(UInt64(body.count))
@@ -62,13 +63,13 @@ enum IndexWriter {
             out.putChecksum(from: start)
         }
 
-        let labelNames = postings.keys.sorted { $0.utf8Precedes($1) }
+        let labelNames = postings.keys.sorted { $0.string.utf8Precedes($1.string) }
         let labelIndicesOffset = UInt64(out.count)
         var labelIndexOffsets: [(String, UInt64)] = []
         for name in labelNames {
             out.pad(to: 4)
-            labelIndexOffsets.append((name, UInt64(out.count)))
-            let values = postings[name]!.keys.sorted { $0.utf8Precedes($1) }
+            labelIndexOffsets.append((name.string, UInt64(out.count)))
+            let values = postings[name]!.keys.sorted { $0.string.utf8Precedes($1.string) }
             writeSection(&out) { body in
                 body.putBE32(1)
                 body.putBE32(UInt32(values.count))
@@ -89,8 +90,8 @@ enum IndexWriter {
         writePostings(name: "", value: "", ids: seriesIDs)
         for name in labelNames {
             let byValue = postings[name]!
-            for value in byValue.keys.sorted(by: { $0.utf8Precedes($1) }) {
-                writePostings(name: name, value: value, ids: byValue[value]!)
+            for value in byValue.keys.sorted(by: { $0.string.utf8Precedes($1.string) }) {
+                writePostings(name: name.string, value: value.string, ids: byValue[value]!)
             }
         }
 
