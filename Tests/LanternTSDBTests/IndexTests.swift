@@ -10,7 +10,7 @@ import Testing
             IndexedSeries(labels: labels(["__name__": index % 3 == 0 ? "up" : "node_cpu_seconds_total", "cpu": "\(index)", "mode": index % 2 == 0 ? "idle" : "ünïcode"]),
                           chunks: (0..<index % 4).map { ChunkMeta(minTime: Int64($0) * 1000 - 500, maxTime: Int64($0) * 1000 + 400, reference: UInt64($0) << 32 | UInt64(8 + index * 100 + $0)) })
         }.sorted { $0.labels < $1.labels }
-        try IndexWriter.write(path: directory.path + "/index", series: series)
+        try writeIndex(path: directory.path + "/index", series: series)
         let reader = try IndexReader(path: directory.path + "/index")
 
         let all = try reader.allSeriesIDs()
@@ -33,10 +33,17 @@ import Testing
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path + "/index"
-        try IndexWriter.write(path: path, series: [IndexedSeries(labels: labels(["__name__": "a"]), chunks: [])])
+        try writeIndex(path: path, series: [IndexedSeries(labels: labels(["__name__": "a"]), chunks: [])])
         var bytes = try FileSystem.readFile(path)
         bytes[bytes.count - 10] ^= 0xFF
         try FileSystem.writeFile(path, bytes)
         #expect(throws: FormatError.self) { _ = try IndexReader(path: path) }
+    }
+
+    private func writeIndex(path: String, series: [IndexedSeries]) throws {
+        let symbols = IndexSymbols(series.map(\.labels))
+        let writer = try IndexWriter(path: path, symbols: symbols.symbols)
+        for entry in series { try writer.addSeries(symbols.pairs(entry.labels), chunks: entry.chunks) }
+        try writer.finish()
     }
 }

@@ -58,4 +58,34 @@ import Testing
         #expect(kelvin.created && letter.created && kelvin.reference != letter.reference)
         #expect(Array(head.seriesByReference.labels(of: letter.reference)!["unit"]!.utf8) == Array("K".utf8))
     }
+
+    /// What a block write reads from the store instead of `Labels`: the symbol table of
+    /// the sets it writes (sorted by bytes, "" first, nothing of other sets) and the series
+    /// order of `Labels <`, Prometheus' `labels.Compare`.
+    @Test func indexSymbolsAndOrderAreThoseOfTheLabelSets() {
+        var store = LabelSetStore()
+        let sets = (0..<300).map { index in
+            var pairs = ["__name__": index % 3 == 0 ? "up" : "node_cpu_seconds_total", "cpu": "\(index % 40)"]
+            if index % 2 == 0 { pairs["mode"] = index % 4 == 0 ? "idle" : "ünïcode" }
+            if index % 7 == 0 { pairs["_a"] = "z" }
+            return labels(pairs)
+        } + [labels(["__name__": "up"]), labels(["__name__": "up", "cpu": "1"]), labels(["zz": "only"])]
+        var offsets = sets.map { store.store($0) }
+        let unwritten = store.store(labels(["other": "not-in-this-block"]))
+        let (symbols, positions) = store.indexSymbols(of: offsets)
+        #expect(symbols == IndexSymbols(sets).symbols)
+        // Every symbol but the other set's two has a place ("" is no stored symbol).
+        #expect(positions.filter { $0 != LabelSetStore.unused }.count == symbols.count - 1)
+        #expect(store.indexSymbols(of: [unwritten]).symbols == ["", "not-in-this-block", "other"])
+
+        offsets.sort { store.precedes($0, $1, positions: positions) }
+        #expect(offsets.map { store.labels(at: $0) } == sets.sorted())
+        var pairs: [SymbolPair] = []
+        let table = IndexSymbols(sets)
+        for offset in offsets {
+            store.symbolPairs(at: offset, positions: positions, into: &pairs)
+            let expected = table.pairs(store.labels(at: offset))
+            #expect(pairs.map(\.name) == expected.map(\.name) && pairs.map(\.value) == expected.map(\.value))
+        }
+    }
 }

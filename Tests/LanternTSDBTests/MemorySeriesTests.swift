@@ -42,4 +42,20 @@ import Testing
         #expect(open.capacity - open.count >= 16)
         #expect(closed.capacity - closed.count < 16)
     }
+
+    /// A block write takes the chunks inside its range; when that is the whole closed list
+    /// (the usual head cut), the list itself, not a new array per series.
+    @Test func chunksWithinARangeShareTheClosedList() {
+        var series = MemorySeries(reference: 1, labelSetOffset: 0, labelsHash: 0)
+        for timestamp in [100, 200, 1100, 1200] { series.append(Int64(timestamp), 1, chunkRange: 1000) }
+        let whole = series.chunks(within: 0..<1000)
+        #expect(whole.map(\.minTime) == [100])
+        let shared = whole.withUnsafeBufferPointer { $0.baseAddress } == series.closedChunks.withUnsafeBufferPointer { $0.baseAddress }
+        #expect(shared)
+        // The open chunk lies inside only a range that contains it; nothing lies inside a
+        // range that cuts a chunk.
+        #expect(series.chunks(within: 1000..<2000).map(\.minTime) == [1100])
+        #expect(series.chunks(within: 0..<2000).map(\.maxTime) == [200, 1200])
+        #expect(series.chunks(within: 150..<1000).isEmpty)
+    }
 }

@@ -41,7 +41,11 @@ enum BlockCompactor {
                 chunksByLabels[series.labels, default: []] += series.chunks.map { (block, $0) }
             }
         }
-        let writer = try BlockWriter(parentDirectory: database.directory, nowMilliseconds: currentMilliseconds())
+        // A series whose every chunk turns out corrupt is left out, its symbols are not:
+        // the table is written before the series (Prometheus' merged tables keep unused
+        // symbols of their sources too).
+        let symbols = IndexSymbols(chunksByLabels.keys)
+        let writer = try BlockWriter(parentDirectory: database.directory, nowMilliseconds: currentMilliseconds(), symbols: symbols.symbols)
         let meta: BlockMeta
         do {
             for labels in chunksByLabels.keys.sorted() {
@@ -53,7 +57,7 @@ enum BlockCompactor {
                         database.reportCorruptChunk(error)
                     }
                 }
-                try writer.add(labels, chunks: chunks)
+                try writer.add(symbols.pairs(labels), chunks: chunks)
             }
             let sources = Array(Set(blocks.flatMap(\.meta.sources))).sorted()
             meta = try writer.finish(minTime: blocks.map(\.meta.minTime).min()!, maxTime: blocks.map(\.meta.maxTime).max()!,

@@ -47,25 +47,15 @@ extension TSDB {
 
     private func persistHead(_ range: Range<Int64>) throws {
         // Refuse new samples in the range first, so none can slip in after the snapshot.
-        let series = state.withLock { state in
+        let contents = state.withLock { state in
             state.head.minValidTime = max(state.head.minValidTime, range.upperBound)
-            return state.head.select([], minTime: range.lowerBound, maxTime: range.upperBound - 1)
-        }.sorted { $0.labels < $1.labels }
+            return state.head.blockContents(range)
+        }
         var block: Block?
-        if !series.isEmpty {
-            let writer = try BlockWriter(parentDirectory: directory, nowMilliseconds: currentMilliseconds())
-            do {
-                for entry in series {
-                    let chunks = entry.chunks.filter { $0.maxTime < range.upperBound && $0.minTime >= range.lowerBound }
-                    try withUnsafeChunks(chunks) { try writer.add(entry.labels, chunks: $0) }
-                }
-                let meta = try writer.finish(minTime: range.lowerBound, maxTime: range.upperBound, level: 1)
-                block = try Block(directory: directory + "/" + meta.ulid)
-                options.log("wrote block \(meta.ulid) [\(meta.minTime), \(meta.maxTime)) with \(meta.numSeries) series, \(meta.numSamples) samples")
-            } catch {
-                writer.abandon()
-                throw error
-            }
+        if !contents.isEmpty {
+            let meta = try contents.write(into: directory, minTime: range.lowerBound, maxTime: range.upperBound)
+            block = try Block(directory: directory + "/" + meta.ulid)
+            options.log("wrote block \(meta.ulid) [\(meta.minTime), \(meta.maxTime)) with \(meta.numSeries) series, \(meta.numSamples) samples")
         }
         state.withLock { state in
             if let block {
@@ -118,20 +108,6 @@ extension TSDB {
             try FileSystem.removeRecursively(block.directory)
         }
     }
-}
-
-/// Borrows the bytes of head chunks for the block writer.
-func withUnsafeChunks<Result>(_ chunks: [HeadChunk],
-                              _ body: ([(minTime: Int64, maxTime: Int64, data: UnsafeRawBufferPointer)]) throws -> Result) throws -> Result {
-    var borrowed: [(minTime: Int64, maxTime: Int64, data: UnsafeRawBufferPointer)] = []
-    func borrow(_ index: Int) throws -> Result {
-        guard index < chunks.count else { return try body(borrowed) }
-        return try chunks[index].bytes.withUnsafeBytes { bytes in
-            borrowed.append((chunks[index].minTime, chunks[index].maxTime, bytes))
-            return try borrow(index + 1)
-        }
-    }
-    return try borrow(0)
 }
 
 func currentMilliseconds() -> Int64 {

@@ -13,19 +13,12 @@ extension TSDB {
             let blocks = state.withLock { state in state.blocks }
             for block in blocks { try FileSystem.hardLinkTree(block.directory, target + "/" + block.meta.ulid) }
             guard includeHead else { return }
-            let (series, minTime, maxTime) = state.withLock { state in
-                (state.head.select([], minTime: .min, maxTime: .max).sorted { $0.labels < $1.labels }, state.head.minTime, state.head.maxTime)
+            let (contents, minTime, maxTime) = state.withLock { state in
+                (state.head.blockContents(.min ..< .max), state.head.minTime, state.head.maxTime)
             }
-            guard !series.isEmpty else { return }
-            let writer = try BlockWriter(parentDirectory: target, nowMilliseconds: currentMilliseconds())
-            do {
-                for entry in series { try withUnsafeChunks(entry.chunks) { try writer.add(entry.labels, chunks: $0) } }
-                let meta = try writer.finish(minTime: minTime, maxTime: maxTime + 1, level: 1)
-                options.log("snapshot wrote the head as block \(meta.ulid) [\(meta.minTime), \(meta.maxTime)) into \(target)")
-            } catch {
-                writer.abandon()
-                throw error
-            }
+            guard !contents.isEmpty else { return }
+            let meta = try contents.write(into: target, minTime: minTime, maxTime: maxTime + 1)
+            options.log("snapshot wrote the head as block \(meta.ulid) [\(meta.minTime), \(meta.maxTime)) into \(target)")
         }
     }
 }

@@ -7,13 +7,21 @@ enum CRC32C {
         return crc
     }
 
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
+    /// The register before any byte; `finish` turns a register into the checksum.
+    static let start: UInt32 = 0xFFFF_FFFF
+
+    /// Feeds `bytes` into a running register, for sections written in several pieces.
+    static func update(_ register: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var crc = register
         table.withUnsafeBufferPointer { table in
             for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         }
-        return crc ^ 0xFFFF_FFFF
+        return crc
     }
+
+    static func finish(_ register: UInt32) -> UInt32 { register ^ 0xFFFF_FFFF }
+
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 { finish(update(start, bytes)) }
 
     static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
         if let crc = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0)) }) { return crc }

@@ -109,6 +109,16 @@ struct Head: Sendable {
         }
     }
 
+    /// What writing the samples inside `range` to a block needs; see `HeadBlockContents`.
+    func blockContents(_ range: Range<Int64>) -> HeadBlockContents {
+        var series: [(labelSetOffset: UInt32, chunks: [HeadChunk])] = []
+        for memorySeries in seriesByReference.values {
+            let chunks = memorySeries.chunks(within: range)
+            if !chunks.isEmpty { series.append((memorySeries.labelSetOffset, chunks)) }
+        }
+        return HeadBlockContents(labelSets: seriesByReference.labelSetStore, series: series)
+    }
+
     func matchingLabels(_ matchers: [LabelMatcher]) -> [Labels] {
         ((try? candidateIDs(matchers)) ?? []).compactMap { seriesByReference.labels(of: $0) }.filter { $0.matches(matchers) }
     }

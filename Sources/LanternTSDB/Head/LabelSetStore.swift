@@ -88,6 +88,60 @@ struct LabelSetStore: Sendable {
         return (store, moved)
     }
 
+    /// The block index's symbol table for the sets at `offsets`: their names and values
+    /// sorted by bytes, "" first, and each symbol number's position in it (`unused` for
+    /// symbols of other sets).
+    func indexSymbols(of offsets: some Sequence<UInt32>) -> (symbols: [String], positions: [UInt32]) {
+        var used = [Bool](repeating: false, count: symbols.count)
+        for offset in offsets {
+            forEachNumberPair(at: offset) { name, value in
+                used[Int(name)] = true
+                used[Int(value)] = true
+            }
+        }
+        var numbers = used.indices.filter { used[$0] }
+        numbers.sort { symbols[$0].utf8Precedes(symbols[$1]) }
+        var table: [String] = [""]
+        table.reserveCapacity(numbers.count + 1)
+        var positions = [UInt32](repeating: Self.unused, count: symbols.count)
+        for number in numbers {
+            // A stored label never has an empty name or value; kept distinct from "" anyway.
+            if !symbols[number].isEmpty { table.append(symbols[number]) }
+            positions[number] = UInt32(table.count - 1)
+        }
+        return (table, positions)
+    }
+
+    static let unused = UInt32.max
+
+    /// The set at `offset` as symbol positions (from `indexSymbols`), into `pairs`.
+    func symbolPairs(at offset: UInt32, positions: [UInt32], into pairs: inout [SymbolPair]) {
+        pairs.removeAll(keepingCapacity: true)
+        forEachNumberPair(at: offset) { name, value in pairs.append((positions[Int(name)], positions[Int(value)])) }
+    }
+
+    /// Whether the set at `lhs` sorts before the one at `rhs`, as Prometheus'
+    /// `labels.Compare` orders series (pair by pair, name then value, by bytes; shorter
+    /// first), read through symbol positions sorted by bytes.
+    func precedes(_ lhs: UInt32, _ rhs: UInt32, positions: [UInt32]) -> Bool {
+        var left = Int(lhs), right = Int(rhs)
+        let leftCount = readUvarint(&left), rightCount = readUvarint(&right)
+        for _ in 0..<min(leftCount, rightCount) * 2 {
+            let leftSymbol = positions[Int(readUvarint(&left))], rightSymbol = positions[Int(readUvarint(&right))]
+            if leftSymbol != rightSymbol { return leftSymbol < rightSymbol }
+        }
+        return leftCount < rightCount
+    }
+
+    private func forEachNumberPair(at offset: UInt32, _ body: (UInt32, UInt32) -> Void) {
+        var position = Int(offset)
+        let count = readUvarint(&position)
+        for _ in 0..<count {
+            let name = UInt32(readUvarint(&position))
+            body(name, UInt32(readUvarint(&position)))
+        }
+    }
+
     private mutating func number(of string: String) -> UInt32 {
         if let number = numberBySymbol[UTF8Key(string)] { return number }
         let number = UInt32(symbols.count)

@@ -100,6 +100,18 @@ struct MemorySeries: Sendable {
         return result
     }
 
+    /// The chunks lying wholly inside `range` (a block's), the open one as a copy. The
+    /// closed list itself when that is all of it, as when a head block is cut: no array per
+    /// series for the block writer.
+    func chunks(within range: Range<Int64>) -> [HeadChunk] {
+        func inside(_ minTime: Int64, _ maxTime: Int64) -> Bool { minTime >= range.lowerBound && maxTime < range.upperBound }
+        let openInside = openChunk.map { inside($0.firstTimestamp, $0.lastTimestamp) } ?? false
+        if !openInside, closedChunks.allSatisfy({ inside($0.minTime, $0.maxTime) }) { return closedChunks }
+        var result = closedChunks.filter { inside($0.minTime, $0.maxTime) }
+        if openInside, let open = openChunk { result.append(HeadChunk(minTime: open.firstTimestamp, maxTime: open.lastTimestamp, bytes: open.bytes)) }
+        return result
+    }
+
     /// Drops every chunk ending before `boundary` (already persisted in a block).
     mutating func truncate(before boundary: Int64) {
         // A new array, not `removeAll(where:)`, which would keep the old capacity.

@@ -43,6 +43,9 @@ struct SeriesTable: Sendable {
         return labelSets.value(at: slots[Int(slot)].labelSetOffset, of: name)
     }
 
+    /// Every label set, for a block write to read outside the lock (copy-on-write).
+    var labelSetStore: LabelSetStore { labelSets }
+
     func reference(of labels: Labels) -> UInt64? {
         guard let position = bucketPosition(of: labels) else { return nil }
         return slots[Int(labelBuckets[position])].reference
