@@ -1,4 +1,3 @@
-import Dispatch
 import LanternCollectors
 import LanternFlags
 import LanternLog
@@ -17,6 +16,7 @@ public enum ExporterCommand {
 
     /// Runs the exporter; returns the process exit status.
     public static func run(arguments: [String]) -> Int32 {
+        TerminationSignals.block()
         limitMallocArenas()
         #if canImport(Glibc)
         // What the dynamic linker read (symbol tables, relocations: ~2 MB) is done with;
@@ -114,7 +114,7 @@ public enum ExporterCommand {
         }
         releaseStartupPages(logger: logger, after: "start-up")
 
-        let received = waitForTerminationSignal()
+        let received = TerminationSignals.wait()
         logger.info("Received signal, shutting down", metadata: ["signal": "\(received)"])
         server.shutdown()
         return 0
@@ -142,26 +142,6 @@ public enum ExporterCommand {
             "after": "\(stage)", "objects": "\(released.objects)", "bytes": "\(released.bytes)"])
         #endif
     }
-
-    /// Blocks until SIGTERM or SIGINT arrives; returns its name.
-    private static func waitForTerminationSignal() -> String {
-        let semaphore = DispatchSemaphore(value: 0)
-        let received = SignalBox()
-        var sources: [any DispatchSourceSignal] = []
-        for (number, name) in [(SIGTERM, "terminated"), (SIGINT, "interrupt")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                received.name = name
-                semaphore.signal()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        semaphore.wait()
-        sources.forEach { $0.cancel() }
-        return received.name
-    }
 }
 
 #if canImport(Glibc)
@@ -172,8 +152,3 @@ private let mallocArenaMaximum: Int32 = -8
 @_silgen_name("mallopt")
 private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif
-
-/// The name of the signal that ended the wait; written once before the semaphore is signalled.
-private final class SignalBox: @unchecked Sendable {
-    var name = ""
-}

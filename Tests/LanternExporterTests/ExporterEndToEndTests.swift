@@ -201,6 +201,33 @@ struct ExporterEndToEndTests {
         kill(exporter.process.process.processIdentifier, SIGTERM)
         #expect(exporter.process.waitForExit(seconds: 10) == 0)
     }
+
+    /// A SIGTERM sent while the exporter starts is neither fatal nor lost: the exporter
+    /// finishes starting and shuts down cleanly. It is held mid-start by its web config,
+    /// a FIFO that the test writes only after sending the signal.
+    @Test func sigtermDuringStartUpShutsDownCleanly() async throws {
+        let directory = try TestSupport.temporaryDirectory("exporter-sigterm-start-up")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let webConfig = directory.appendingPathComponent("web-config.yml").path
+        try #require(mkfifo(webConfig, 0o600) == 0)
+        let process = try RunningProcess(TestPaths.exporterBinary, [
+            "--path.procfs=\(TestPaths.nodeExporterFixtures.path)/proc", "--collector.disable-defaults", "--collector.loadavg",
+            "--web.listen-address=127.0.0.1:0", "--web.config.file=\(webConfig)",
+        ])
+        let started = await TestSupport.waitFor(seconds: 30) { process.log.contains("Starting lantern-exporter") ? true : nil }
+        try #require(started == true, "\(process.log)")
+        kill(process.process.processIdentifier, SIGTERM)
+        // An empty web config, once the exporter opens the FIFO (or has died, which fails below).
+        let writer = await TestSupport.waitFor(seconds: 30) { () -> Int32? in
+            let descriptor = open(webConfig, O_WRONLY | O_NONBLOCK)
+            return descriptor >= 0 || !process.process.isRunning ? descriptor : nil
+        }
+        if let writer, writer >= 0 { close(writer) }
+        let exited = await TestSupport.waitFor(seconds: 30) { process.process.isRunning ? nil : true }
+        #expect(exited == true && process.process.terminationReason == .exit && process.process.terminationStatus == 0, "\(process.log)")
+        #expect(process.log.contains("msg=\"Listening on\""), "\(process.log)")
+        #expect(process.log.contains("msg=\"Received signal, shutting down\" signal=terminated"), "\(process.log)")
+    }
 }
 
 /// Flag handling of the real binary.
