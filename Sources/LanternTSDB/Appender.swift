@@ -94,14 +94,18 @@ public final class Appender {
             queued = batch
         }
         var unlabeled: [Int] = []
+        var compactable = false
         repeat {
             for index in unlabeled {
                 batch[index].labels = labelsOfTag(batch[index].tag).flatMap { $0.isEmpty ? nil : $0 }
                 // No labels to find or create the series by: the sample is dropped.
                 if batch[index].labels == nil { batch[index].tag = -1 }
             }
-            unlabeled = try database.state.withLock { state in try state.commit(&batch, reporting: &resolved) }
+            (unlabeled, compactable) = try database.state.withLock { state in
+                (try state.commit(&batch, reporting: &resolved), state.head.isCompactable)
+            }
         } while !unlabeled.isEmpty
+        if compactable { database.options.headCompactable() }
     }
 
     /// Discards the samples queued since the last commit.

@@ -13,6 +13,11 @@ public struct TSDBOptions: Sendable {
     public var walCompression = true
     /// Receives one line per notable event (repairs, dropped data, compactions).
     public var log: @Sendable (String) -> Void = { line in print("level=info component=tsdb msg=\"\(line)\"") }
+    /// Called, outside the database lock, by each commit that leaves the head spanning more
+    /// than 1.5 block ranges, as Prometheus' appender signals its compaction loop: the
+    /// server runs a maintenance pass then rather than at its next tick (up to a minute
+    /// later, with the head growing meanwhile). Must return at once.
+    public var headCompactable: @Sendable () -> Void = {}
 
     public init() {}
 

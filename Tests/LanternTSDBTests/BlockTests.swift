@@ -23,6 +23,32 @@ import Testing
         return expected
     }
 
+    /// Prometheus' appender signals its compaction loop from the commit that leaves the
+    /// head spanning more than 1.5 ranges; the server compacts then, not at its next tick.
+    @Test func theCommitThatMakesTheHeadCompactableSignalsIt() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let signals = LogLines()
+        var options = testOptions(blockDuration: hour)
+        options.headCompactable = { signals.append("compactable") }
+        let database = try TSDB(directory: directory.path, options: options)
+        func commit(at timestamp: Int64) throws {
+            let appender = database.appender()
+            try appender.append(labels: labels(["__name__": "up"]), timestampMilliseconds: timestamp, value: 1)
+            try appender.commit()
+        }
+        try commit(at: 0)
+        try commit(at: hour * 3 / 2)
+        #expect(signals.all.isEmpty)
+        try commit(at: hour * 3 / 2 + 1)
+        #expect(signals.all.count == 1)
+        try database.compact()
+        #expect(database.blockMetas.map(\.maxTime) == [hour])
+        try commit(at: hour * 3 / 2 + 2)
+        #expect(signals.all.count == 1)
+        try database.close()
+    }
+
     @Test func promtoolReadsWhatWeWrite() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -47,6 +47,11 @@ struct RunningServer {
         options.walCompression = flags.bool(ServerFlags.walCompression.name)
         let tsdbLogger = logger
         options.log = { line in tsdbLogger.info("\(line)", metadata: ["component": "tsdb"]) }
+        // Maintenance runs at each tick and, as in Prometheus, as soon as a commit leaves
+        // the head compactable: waiting for the tick let the head grow by up to a minute
+        // of chunks, which set the server's peak memory.
+        let (maintenanceWakeups, wakeMaintenance) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        options.headCompactable = { wakeMaintenance.yield() }
         let path = flags.string(ServerFlags.storagePath.name)
         let database = try TSDB(directory: path, options: options)
         logger.info("TSDB started", metadata: ["path": "\(path)"])
@@ -86,15 +91,25 @@ struct RunningServer {
 
         let pause = maintenanceSeconds(minBlockDuration: options.minBlockDuration) * 1_000_000_000
         let maintenance = Task.detached {
-            while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: pause)
-                do {
-                    try database.compact()
-                    try database.sync()
-                } catch {
-                    logger.error("Database maintenance failed", metadata: ["err": "\(error)"])
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(nanoseconds: pause)
+                        wakeMaintenance.yield()
+                    }
                 }
-                releaseReadOnlyPages()
+                for await _ in maintenanceWakeups {
+                    do {
+                        try database.compact()
+                        try database.sync()
+                    } catch {
+                        logger.error("Database maintenance failed", metadata: ["err": "\(error)"])
+                        // Retried at the next tick, not at every commit meanwhile.
+                        try? await Task.sleep(nanoseconds: pause)
+                    }
+                    releaseReadOnlyPages()
+                }
+                group.cancelAll()
             }
         }
         return RunningServer(runtime: runtime, api: api, group: group, maintenance: maintenance)

@@ -38,9 +38,8 @@ extension TSDB {
     private func nextHeadRange() -> Range<Int64>? {
         let range = options.minBlockDuration
         return state.withLock { state in
-            let head = state.head
-            guard !head.isEmpty, head.maxTime - head.minTime > range / 2 * 3 else { return nil }
-            let start = floorDivide(head.minTime, range) * range
+            guard state.head.isCompactable else { return nil }
+            let start = floorDivide(state.head.minTime, range) * range
             return start..<start + range
         }
     }

@@ -22,6 +22,10 @@ struct Head: Sendable {
     var chunkCount: Int { seriesByReference.values.reduce(0) { $0 + $1.closedChunks.count + ($1.openChunk == nil ? 0 : 1) } }
     var isEmpty: Bool { minTime > maxTime }
 
+    /// Spanning more than 1.5 block ranges: the oldest range goes to a block (Prometheus'
+    /// `compactable`).
+    var isCompactable: Bool { !isEmpty && maxTime - minTime > chunkRange / 2 * 3 }
+
     func reference(of labels: Labels) -> UInt64? { seriesByReference.reference(of: labels) }
 
     /// The series' reference, creating the series (with `reference` when replaying the WAL).
