@@ -226,4 +226,24 @@ final class FakeStatfs: Sendable {
         }
         #expect(recovered)
     }
+
+    @Test func otherMountsAreStatedWhileOneHangs() throws {
+        // /boot answers only once every other mount point has been stat'ed (or after 20 s):
+        // a scrape starts with one worker, so the others must be brought in by the slow call.
+        let others = Self.fixtureKept.filter { $0 != "/boot" }.count
+        let otherCalls = Mutex(0)
+        let othersSeen = Mutex(false)
+        let fake = FakeStatfs { path in
+            if path.hasSuffix("/boot") {
+                for _ in 0..<2000 where otherCalls.withLock({ $0 }) < others { usleep(10_000) }
+                othersSeen.withLock { $0 = otherCalls.withLock { $0 } >= others }
+            } else {
+                otherCalls.withLock { $0 += 1 }
+            }
+            return FakeStatfs().answer(path)
+        }
+        let exposition = try collect(flags: ["collector.filesystem.mount-timeout": "60s"], fake: fake)
+        #expect(othersSeen.withLock { $0 })
+        #expect(mountPoints(exposition) == Self.fixtureKept)
+    }
 }

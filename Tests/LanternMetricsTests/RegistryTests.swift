@@ -137,6 +137,40 @@ struct RegistryTests {
         #expect(gathered.families.first { $0.name == "test_value" }?.metrics.count == 5)
     }
 
+    @Test func theLastRunnerEndsAGatherNobodyChecks() async {
+        let registry = Registry(collectors: (0..<6).map {
+            NamedCollector(name: "c\($0)", collector: ConstantCollector(source: "c\($0)", value: 1))
+        }, parallelism: 2)
+        // No check() call: the runner that finishes the last collector runs the completion.
+        let gathered = await withCheckedContinuation { continuation in
+            _ = registry.startGather { continuation.resume(returning: $0) }
+        }
+        #expect(gathered.outcomes.map(\.name) == (0..<6).map { "c\($0)" })
+        #expect(gathered.outcomes.filter(\.succeeded).count == 6)
+        #expect(gathered.families.first { $0.name == "test_value" }?.metrics.count == 6)
+    }
+
+    @Test func aCheckAtTheDeadlineEndsAGatherAHungCollectorHolds() {
+        let blocker = BlockingCollector()
+        defer { blocker.release() }
+        let registry = Registry(collectors: [
+            NamedCollector(name: "hung", collector: blocker),
+            NamedCollector(name: "fine", collector: ConstantCollector(source: "fine", value: 1)),
+        ], timeoutSeconds: 0.2)
+        let result = Mutex<Gathered?>(nil)
+        let gathering = registry.startGather { gathered in result.withLock { $0 = gathered } }
+        var checks = 0
+        while let wait = gathering.check() {
+            #expect(wait <= 200_000_000)
+            usleep(UInt32(wait / 1000) + 1)
+            checks += 1
+        }
+        #expect(checks >= 1)
+        #expect(gathering.hasEnded)
+        let gathered = result.withLock { $0 }
+        #expect(gathered?.outcomes.map(\.status) == [.timedOut, .succeeded])
+    }
+
     @Test func timeoutOverrideShortensTheDeadline() {
         let blocker = BlockingCollector()
         defer { blocker.release() }

@@ -21,8 +21,8 @@ public struct FilesystemUsage: Sendable, Equatable {
     public var filesFree: Double
 }
 
-/// Runs statfs(2) on mount points with at most `workers` calls in flight per scrape, each
-/// given `timeout` seconds. A call that does not answer in time is left running on its
+/// Runs statfs(2) on mount points with at most `workers` calls in flight per scrape (one
+/// worker to begin with, more while a call is slow), each given `timeout` seconds. A call that does not answer in time is left running on its
 /// thread, its mount point is reported as timed out and is not stat'ed again until that
 /// call returns ("Mount point is in an unresponsive state"); a fresh worker takes over the
 /// rest of the scrape's mount points, so a hung NFS or FUSE mount never stalls the scrape.
@@ -49,23 +49,38 @@ final class MountStatter: Sendable {
         stuckMountPoints.withLock { $0.contains(mountPoint) }
     }
 
+    /// How long a statfs call may run before another worker starts on the queue. Local
+    /// filesystems answer in microseconds, so one worker (one thread woken per scrape, not
+    /// `workers`) does the common case; a slow or hung mount brings in the others.
+    static let slowCallNanoseconds: UInt64 = 1_000_000
+
     /// Stats `targets` (mount point label, path to stat) and returns the outcomes in order.
     func stat(_ targets: [(mountPoint: String, path: String)]) -> [StatfsOutcome] {
         guard !targets.isEmpty else { return [] }
         let batch = StatBatch(count: targets.count)
-        for _ in 0..<min(workers, targets.count) { startWorker(batch, targets) }
+        // Workers on this batch not left blocked in a timed-out call.
+        var active = 1
+        startWorker(batch, targets)
         while true {
-            let (done, overdue, nextDeadline) = batch.expire(timeoutNanoseconds: timeoutNanoseconds) { index in
+            let scan = batch.expire(timeoutNanoseconds: timeoutNanoseconds, slowNanoseconds: MountStatter.slowCallNanoseconds) { index in
                 stuckMountPoints.withLock { _ = $0.insert(targets[index].mountPoint) }
             }
-            for index in overdue {
+            for index in scan.overdue {
                 let mountPoint = targets[index].mountPoint
                 logger.debug("Mount point timed out, it is being labeled as stuck and will not be monitored", metadata: ["mountpoint": "\(mountPoint)"])
                 // The worker stays blocked in statfs: another one carries on with the queue.
                 if batch.hasQueued { startWorker(batch, targets) }
             }
-            if done { return batch.outcomes() }
-            batch.waitForProgress(untilMonotonicNanoseconds: nextDeadline)
+            if scan.done { return batch.outcomes() }
+            var wakeAt = scan.nextDeadline
+            if active < workers && batch.hasQueued {
+                if scan.slowCall {
+                    active += 1
+                    startWorker(batch, targets)
+                }
+                wakeAt = min(wakeAt, monotonicNow() &+ MountStatter.slowCallNanoseconds)
+            }
+            batch.waitForProgress(untilMonotonicNanoseconds: wakeAt)
         }
     }
 
@@ -106,7 +121,7 @@ final class MountStatter: Sendable {
 }
 
 /// One scrape's statfs calls: the queue, their start times and outcomes, and a semaphore
-/// the workers post after each answer.
+/// posted when the last answer arrives (the waiting thread times its other checks itself).
 private final class StatBatch: @unchecked Sendable {
     // @unchecked: `state` is guarded by its Mutex; the semaphore is thread-safe by design.
     private struct State {
@@ -148,27 +163,31 @@ private final class StatBatch: @unchecked Sendable {
     /// already `.timedOut`); `whenLate` then runs under the lock, so that a timeout and a
     /// late answer cannot interleave.
     func complete(_ index: Int, with outcome: StatfsOutcome, whenLate: () -> Void) -> Bool {
-        let late = state.withLock { state in
+        let answer = state.withLock { state in
             guard state.outcomes[index] == nil else {
                 whenLate()
-                return true
+                return (late: true, last: false)
             }
             state.outcomes[index] = outcome
             state.answered += 1
-            return false
+            return (late: false, last: state.answered == count)
         }
-        if !late { sem_post(progress) }
-        return late
+        if answer.last { sem_post(progress) }
+        return answer.late
     }
 
     /// Marks calls running longer than the timeout as timed out. Returns whether every
-    /// mount point has an outcome, the indices that just timed out, and when the next
-    /// running call will time out. `onTimeout` runs under the lock for each.
-    func expire(timeoutNanoseconds: UInt64, onTimeout: (Int) -> Void) -> (done: Bool, overdue: [Int], nextDeadline: UInt64) {
+    /// mount point has an outcome, the indices that just timed out, when the next running
+    /// call will time out, and whether a running call has taken `slowNanoseconds` or more.
+    /// `onTimeout` runs under the lock for each.
+    func expire(
+        timeoutNanoseconds: UInt64, slowNanoseconds: UInt64, onTimeout: (Int) -> Void
+    ) -> (done: Bool, overdue: [Int], nextDeadline: UInt64, slowCall: Bool) {
         let now = monotonicNow()
         return state.withLock { state in
             var overdue: [Int] = []
             var nextDeadline = UInt64.max
+            var slowCall = false
             for index in 0..<count {
                 guard state.outcomes[index] == nil, let start = state.started[index] else { continue }
                 let deadline = start &+ timeoutNanoseconds
@@ -179,9 +198,10 @@ private final class StatBatch: @unchecked Sendable {
                     onTimeout(index)
                 } else {
                     nextDeadline = min(nextDeadline, deadline)
+                    slowCall = slowCall || now &- start >= slowNanoseconds
                 }
             }
-            return (state.answered == count, overdue, nextDeadline)
+            return (state.answered == count, overdue, nextDeadline, slowCall)
         }
     }
 

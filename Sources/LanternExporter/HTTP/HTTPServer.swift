@@ -40,12 +40,31 @@ struct Router: Sendable {
             .map(Router.collectorDeadline(scrapeTimeout:))
         let promise = eventLoop.makePromise(of: HTTPResponse.self)
         let endpoint = self.endpoint
-        pool.submit {
-            let response = endpoint.scrape(only: only, format: format, gzip: gzip, scrapeTimeoutSeconds: timeout)
+        // The collectors' runners start from here, and the one that finishes last encodes
+        // and answers: no pool thread sleeps through the scrape to be woken for the merge.
+        // The deadline and the stall checks are event-loop timers, cancelled in the common
+        // case, and run their check on the pool (it can end the gather, which encodes).
+        let gathering = endpoint.startScrape(only: only, format: format, gzip: gzip, scrapeTimeoutSeconds: timeout) { response in
             endpoint.finish(status: response.status)
             promise.succeed(response)
         }
+        if let firstCheck = gathering.check() {
+            let timer = Router.scheduleCheck(of: gathering, in: firstCheck, on: eventLoop, pool: pool)
+            promise.futureResult.whenComplete { _ in timer.cancel() }
+        }
         return promise.futureResult
+    }
+
+    /// Runs `gathering.check()` on `pool` after `nanoseconds`, and again whenever it asks.
+    private static func scheduleCheck(of gathering: Gathering, in nanoseconds: UInt64, on eventLoop: any EventLoop, pool: WorkerPool) -> Scheduled<Void> {
+        eventLoop.scheduleTask(in: .nanoseconds(Int64(min(nanoseconds, UInt64(Int64.max))))) {
+            guard !gathering.hasEnded else { return }
+            pool.submit {
+                if let next = gathering.check() {
+                    _ = scheduleCheck(of: gathering, in: next, on: eventLoop, pool: pool)
+                }
+            }
+        }
     }
 
     /// How long collectors may run when the scraper announces its timeout: the timeout less

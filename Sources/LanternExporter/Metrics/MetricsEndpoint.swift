@@ -78,10 +78,21 @@ final class MetricsEndpoint: Sendable {
         handlerMetrics?.recordResponse(status: status)
     }
 
-    /// Gathers and encodes. Blocks for at most the collector timeout (or the
-    /// scraper's `X-Prometheus-Scrape-Timeout-Seconds`, when smaller).
-    func scrape(only: Set<String>?, format: NegotiatedFormat, gzip: Bool, scrapeTimeoutSeconds: Double?) -> HTTPResponse {
-        let gathered = registry.gather(only: only, timeoutOverride: scrapeTimeoutSeconds, unreported: selfCollectors)
+    /// Starts gathering; `completion` gets the encoded response on the thread that ends the
+    /// gather, at most the collector timeout (or the scraper's
+    /// `X-Prometheus-Scrape-Timeout-Seconds`, when smaller) later, provided the caller calls
+    /// the returned gathering's `check()` when it asks to.
+    func startScrape(
+        only: Set<String>?, format: NegotiatedFormat, gzip: Bool, scrapeTimeoutSeconds: Double?,
+        completion: @escaping @Sendable (HTTPResponse) -> Void
+    ) -> Gathering {
+        registry.startGather(only: only, timeoutOverride: scrapeTimeoutSeconds, unreported: selfCollectors) { [self] gathered in
+            completion(response(to: gathered, format: format, gzip: gzip))
+        }
+    }
+
+    /// Logs the collectors' outcomes and the gathering problems, then encodes.
+    private func response(to gathered: Gathered, format: NegotiatedFormat, gzip: Bool) -> HTTPResponse {
         for outcome in gathered.outcomes {
             switch outcome.status {
             case .succeeded:

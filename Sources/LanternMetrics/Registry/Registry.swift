@@ -81,45 +81,75 @@ public final class Registry: Sendable {
     /// returned or the deadline (`timeoutSeconds`, or `timeoutOverride` when smaller)
     /// has passed.
     ///
-    /// `unreported` collectors (the exporter's own process and handler metrics) run on the
-    /// calling thread after the deadline and are merged in the same pass, without
-    /// duration/success series; what they throw is reported as a problem.
+    /// `unreported` collectors (the exporter's own process and handler metrics) run after
+    /// the collectors and are merged in the same pass, without duration/success series;
+    /// what they throw is reported as a problem.
     public func gather(
         only: Set<String>? = nil, timeoutOverride: Double? = nil, unreported: [any Collector] = []
     ) -> Gathered {
+        let result = GatheredResult()
+        let gathering = startGather(only: only, timeoutOverride: timeoutOverride, unreported: unreported, completion: result.fulfil)
+        while true {
+            let wait = gathering.check()
+            let until = wait.map { monotonicNanoseconds() &+ $0 } ?? UInt64.max
+            if let gathered = result.wait(untilMonotonicNanoseconds: until) { return gathered }
+        }
+    }
+
+    /// `gather` without blocking: starts the collectors and returns at once. `completion`
+    /// runs exactly once, on the thread that ends the gather: the runner that finishes the
+    /// last collector (the common case: no thread sleeps waiting for the runners and is
+    /// woken to merge), or a `check()` at or after the deadline. The caller must call
+    /// `check()` when it asks to, for the deadline and for adding runners when every
+    /// runner is held.
+    public func startGather(
+        only: Set<String>? = nil, timeoutOverride: Double? = nil, unreported: [any Collector] = [],
+        completion: @escaping @Sendable (Gathered) -> Void
+    ) -> Gathering {
         let selected = only.map { names in collectors.filter { names.contains($0.name) } } ?? collectors
         let timeout = min(timeoutSeconds, timeoutOverride ?? .infinity)
-        let scrape = ScrapeState(count: selected.count)
         let start = monotonicNanoseconds()
+        let deadline = timeout.isFinite ? start + UInt64(max(0, timeout) * 1e9) : UInt64.max
 
         // A few runners take collectors one after another from a shared queue, rather than
         // a thread per collector: on a small machine 46 threads add stacks and malloc
         // arenas (resident memory), wake-ups and context switches, not speed. A collector
         // that hangs holds one runner; the others go on with the queue, and when every
         // runner is held (no collector finished for `stallNanoseconds` while some wait)
-        // the scrape adds one.
+        // `check()` adds one.
         var queued: [(slot: Int, entry: NamedCollector)] = []
+        var early: [CollectorResult?] = Array(repeating: nil, count: selected.count)
         for (slot, entry) in selected.enumerated() {
             guard running.insert(entry.name) else {
-                scrape.finish(slot: slot, result: .init(sink: nil, outcome: CollectorOutcome(name: entry.name, seconds: 0, status: .stillRunning)))
+                early[slot] = CollectorResult(sink: nil, outcome: CollectorOutcome(name: entry.name, seconds: 0, status: .stillRunning))
                 continue
             }
             queued.append((slot, entry))
         }
         let queue = CollectorQueue(queued)
-        for _ in 0..<min(parallelism, queued.count) { startRunner(queue, scrape) }
-
-        let deadline = timeout.isFinite ? start + UInt64(max(0, timeout) * 1e9) : UInt64.max
-        let results = scrape.wait(untilMonotonicNanoseconds: deadline, stallNanoseconds: Registry.stallNanoseconds) {
-            guard queue.hasWaiting else { return false }
-            startRunner(queue, scrape)
-            return true
+        let gathering = Gathering(
+            results: early, remaining: queued.count, deadline: deadline, stallNanoseconds: Registry.stallNanoseconds,
+            queue: queue, addRunner: { [self] gathering in startRunner(queue, gathering) }
+        ) { [self] results in
+            completion(assemble(selected, results, elapsed: Double(monotonicNanoseconds() - start) / 1e9, unreported: unreported))
         }
+        if queued.isEmpty {
+            // Nothing to run: end on a pool thread all the same, so that the caller's thread
+            // (an event loop) never merges.
+            pool.submit { gathering.endIfNothingRemains() }
+        }
+        for _ in 0..<min(parallelism, queued.count) { startRunner(queue, gathering) }
+        return gathering
+    }
 
+    /// The gather's result from what arrived: outcomes in collector order (timed out for
+    /// what did not), the scrape metrics, the unreported collectors, merged.
+    private func assemble(
+        _ selected: [NamedCollector], _ results: [CollectorResult?], elapsed: Double, unreported: [any Collector]
+    ) -> Gathered {
         var outcomes: [CollectorOutcome] = []
         outcomes.reserveCapacity(selected.count)
         var lists: [[MetricFamily]] = []
-        let elapsed = Double(monotonicNanoseconds() - start) / 1e9
         for (slot, entry) in selected.enumerated() {
             if let result = results[slot] {
                 outcomes.append(result.outcome)
@@ -163,7 +193,7 @@ public final class Registry: Sendable {
     static let stallNanoseconds: UInt64 = 25_000_000
 
     /// Starts a runner that takes collectors from `queue` until it is empty.
-    private func startRunner(_ queue: CollectorQueue, _ scrape: ScrapeState) {
+    private func startRunner(_ queue: CollectorQueue, _ scrape: Gathering) {
         pool.submit { [running] in
             while let (slot, entry) = queue.next() {
                 let began = monotonicNanoseconds()
@@ -273,7 +303,7 @@ private extension Array where Element == MetricFamily {
 }
 
 /// What one collector run left behind.
-private struct CollectorResult: Sendable {
+struct CollectorResult: Sendable {
     let sink: SendableSink?
     let outcome: CollectorOutcome
 
@@ -285,63 +315,13 @@ private struct CollectorResult: Sendable {
 
 /// A sink handed from the collector's thread to the waiting scrape once the
 /// collector has returned; nothing touches it from two threads at once.
-private struct SendableSink: @unchecked Sendable {
+struct SendableSink: @unchecked Sendable {
     let sink: MetricSink
     var families: [MetricFamily] { sink.families }
 }
 
-/// Collects the results of one scrape's collectors; the scrape waits on it.
-private final class ScrapeState: @unchecked Sendable {
-    private let lock = ConditionLock()
-    private var results: [CollectorResult?]
-    private var remaining: Int
-    private var closed = false
-
-    init(count: Int) {
-        results = Array(repeating: nil, count: count)
-        remaining = count
-    }
-
-    func finish(slot: Int, result: CollectorResult) {
-        lock.withLock {
-            guard !closed else { return }
-            results[slot] = result
-            remaining -= 1
-            if remaining == 0 { lock.broadcast() }
-        }
-    }
-
-    /// Returns what arrived by the deadline; later arrivals are ignored. Calls `stalled`
-    /// (without the lock) each time `stallNanoseconds` pass with no result arriving, until
-    /// it returns false (nothing is left for another runner to take).
-    func wait(untilMonotonicNanoseconds deadline: UInt64, stallNanoseconds: UInt64, stalled: () -> Bool) -> [CollectorResult?] {
-        lock.lock()
-        defer { lock.unlock() }
-        var seen = remaining
-        var stallCheck = monotonicNanoseconds() + stallNanoseconds
-        while remaining > 0 {
-            let now = monotonicNanoseconds()
-            if now >= deadline { break }
-            if now >= stallCheck {
-                var checkAgain = true
-                if remaining == seen {
-                    lock.unlock()
-                    checkAgain = stalled()
-                    lock.lock()
-                }
-                seen = remaining
-                stallCheck = checkAgain ? now + stallNanoseconds : UInt64.max
-                continue
-            }
-            _ = lock.wait(untilMonotonicNanoseconds: min(deadline, stallCheck))
-        }
-        closed = true
-        return results
-    }
-}
-
 /// The collectors of one scrape not yet taken by a runner.
-private final class CollectorQueue: @unchecked Sendable {
+final class CollectorQueue: @unchecked Sendable {
     private let lock = ConditionLock()
     private let entries: [(slot: Int, entry: NamedCollector)]
     private var taken = 0
@@ -358,6 +338,29 @@ private final class CollectorQueue: @unchecked Sendable {
 
     /// Whether some collector has not been taken yet.
     var hasWaiting: Bool { lock.withLock { taken < entries.count } }
+}
+
+/// The result of a blocking `gather`: the completion fulfils it, the caller waits on it.
+private final class GatheredResult: @unchecked Sendable {
+    private let lock = ConditionLock()
+    private var gathered: Gathered?
+
+    func fulfil(_ value: Gathered) {
+        lock.withLock {
+            gathered = value
+            lock.broadcast()
+        }
+    }
+
+    /// The result, or nil when `deadline` passes first.
+    func wait(untilMonotonicNanoseconds deadline: UInt64) -> Gathered? {
+        lock.withLock {
+            while gathered == nil {
+                if !lock.wait(untilMonotonicNanoseconds: deadline) { break }
+            }
+            return gathered
+        }
+    }
 }
 
 /// The set of collector names with a run in progress.

@@ -30,17 +30,14 @@ public final class WorkerPool: @unchecked Sendable {
     public func submit(_ job: @escaping Job) {
         lock.lock()
         jobs.append(job)
-        let startThread: Bool
-        if idleThreads > jobs.count - head - 1 {
-            startThread = false
-            lock.signal()
-        } else if threads < maximumThreads {
-            threads += 1
-            startThread = true
-        } else {
-            startThread = false
-        }
+        let wakeIdle = idleThreads > jobs.count - head - 1
+        let startThread = !wakeIdle && threads < maximumThreads
+        if startThread { threads += 1 }
         lock.unlock()
+        // Signalled after unlocking: a thread woken while the lock is still held would
+        // block on it at once, one futex wait and wake more per job. The idle thread is
+        // counted under the lock, so it is waiting and cannot miss the signal.
+        if wakeIdle { lock.signal() }
         if startThread { spawnWorker() }
     }
 
