@@ -120,4 +120,34 @@ import Testing
         #expect(!output.contains("Listening on"), "\(output)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("data").path), "the database was opened")
     }
+
+    /// A SIGTERM sent while the server starts is neither fatal nor lost: it finishes starting
+    /// and exits gracefully. It is held mid-start by its web config, a FIFO that the test
+    /// writes only after sending the signal.
+    @Test func sigtermDuringStartUpExitsGracefully() async throws {
+        let directory = try TestSupport.temporaryDirectory("server-sigterm-start-up")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let webConfig = directory.appendingPathComponent("web-config.yml").path
+        try #require(mkfifo(webConfig, 0o600) == 0)
+        let config = directory.appendingPathComponent("lantern.yml")
+        try "scrape_configs: []\n".write(to: config, atomically: true, encoding: .utf8)
+        let process = try RunningProcess(URL(fileURLWithPath: TestSupport.server), [
+            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(TestSupport.freePort())", "--web.config.file=\(webConfig)",
+        ])
+        defer { process.terminate() }
+        let started = await TestSupport.waitFor(seconds: 30) { process.log.contains("Starting lantern-server") ? true : nil }
+        try #require(started == true, "\(process.log)")
+        kill(process.process.processIdentifier, SIGTERM)
+        // An empty web config, once the server opens the FIFO (or has died, which fails below).
+        let writer = await TestSupport.waitFor(seconds: 30) { () -> Int32? in
+            let descriptor = open(webConfig, O_WRONLY | O_NONBLOCK)
+            return descriptor >= 0 || !process.process.isRunning ? descriptor : nil
+        }
+        if let writer, writer >= 0 { close(writer) }
+        let exited = await TestSupport.waitFor(seconds: 60) { process.process.isRunning ? nil : true }
+        #expect(exited == true && process.process.terminationReason == .exit && process.process.terminationStatus == 0, "\(process.log)")
+        #expect(process.log.contains("Server is ready to receive web requests."), "\(process.log)")
+        #expect(process.log.contains("msg=\"Received signal, exiting gracefully...\" signal=terminated"), "\(process.log)")
+    }
 }

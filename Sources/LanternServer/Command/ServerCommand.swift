@@ -44,6 +44,9 @@ public enum ServerCommand {
         }
         bootstrapPromLogging(format: flags.string(LogFlags.formatFlagName), level: flags.string(LogFlags.levelFlagName))
         let logger = Logger(label: program)
+        // Watched from here on, not from after the start: a signal sent while the server
+        // starts (it says it is ready before it returns) is queued, not fatal or lost.
+        let signals = ProcessSignals.stream()
         logger.info("Starting lantern-server", metadata: ["version": "\(ServerVersion.version)"])
 
         // Read before anything is opened, so a bad file refuses the start with one line.
@@ -58,7 +61,7 @@ public enum ServerCommand {
 
         do {
             let server = try await RunningServer.start(flags: flags, flagSet: flagSet, security: security, logger: logger)
-            for await number in ProcessSignals.stream() {
+            for await number in signals {
                 if number == SIGHUP {
                     try? await server.runtime.reloadConfig()
                     continue
