@@ -49,6 +49,21 @@ private final class BlockingCollector: Collector {
     }
 }
 
+/// Waits until `parties` runs are inside `collect` at once (or 5 s pass), then reports
+/// how many it saw.
+private final class GateCollector: Collector {
+    let parties: Int
+    let inside = Atomic<Int>(0)
+
+    init(parties: Int) { self.parties = parties }
+
+    func collect(into sink: MetricSink) throws {
+        inside.add(1, ordering: .relaxed)
+        for _ in 0..<5000 where inside.load(ordering: .relaxed) < parties { usleep(1000) }
+        sink.add(gauge, Double(inside.load(ordering: .relaxed)), "gate")
+    }
+}
+
 @Suite("Registry")
 struct RegistryTests {
     @Test func sortsFamiliesAndSeriesAndAddsScrapeMetrics() {
@@ -148,6 +163,22 @@ struct RegistryTests {
         #expect(gathered.outcomes.map(\.name) == (0..<6).map { "c\($0)" })
         #expect(gathered.outcomes.filter(\.succeeded).count == 6)
         #expect(gathered.families.first { $0.name == "test_value" }?.metrics.count == 6)
+    }
+
+    @Test func concurrentGathersEachRunEveryCollector() async {
+        // Each run waits (up to 5 s) until both gathers are inside the collector at once;
+        // a gather that skipped it as still running would report it as such.
+        let gate = GateCollector(parties: 2)
+        let registry = Registry(collectors: [NamedCollector(name: "gate", collector: gate)])
+        async let first = withCheckedContinuation { continuation in
+            _ = registry.startGather { continuation.resume(returning: $0) }
+        }
+        async let second = withCheckedContinuation { continuation in
+            _ = registry.startGather { continuation.resume(returning: $0) }
+        }
+        let both = await [first, second]
+        #expect(both.map { $0.outcomes.first?.status } == [.succeeded, .succeeded])
+        #expect(both.map { $0.families.first { $0.name == "test_value" }?.metrics.first?.value } == [.scalar(2), .scalar(2)])
     }
 
     @Test func aCheckAtTheDeadlineEndsAGatherAHungCollectorHolds() {

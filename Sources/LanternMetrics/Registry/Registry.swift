@@ -60,8 +60,8 @@ public final class Registry: Sendable {
     private let pool: WorkerPool
     /// How many runners a scrape starts with.
     private let parallelism: Int
-    /// Names of collectors whose last run has not returned yet.
-    private let running = RunningSet()
+    /// Names of collectors whose run timed out and has not returned yet.
+    private let overdue = OverdueSet()
     /// How the last scrape's families were arranged; the next scrape brings the same.
     private let lastOrder = Mutex<FamilyOrder?>(nil)
 
@@ -116,20 +116,21 @@ public final class Registry: Sendable {
         // arenas (resident memory), wake-ups and context switches, not speed. A collector
         // that hangs holds one runner; the others go on with the queue, and when every
         // runner is held (no collector finished for `stallNanoseconds` while some wait)
-        // `check()` adds one.
+        // `check()` adds one. Concurrent scrapes each run every collector, as node_exporter
+        // does; only a collector whose run timed out and has not returned is skipped.
         var queued: [(slot: Int, entry: NamedCollector)] = []
         var early: [CollectorResult?] = Array(repeating: nil, count: selected.count)
+        let skipped = overdue.names
         for (slot, entry) in selected.enumerated() {
-            guard running.insert(entry.name) else {
+            if skipped.contains(entry.name) {
                 early[slot] = CollectorResult(sink: nil, outcome: CollectorOutcome(name: entry.name, seconds: 0, status: .stillRunning))
                 continue
             }
             queued.append((slot, entry))
         }
-        let queue = CollectorQueue(queued)
         let gathering = Gathering(
-            results: early, remaining: queued.count, deadline: deadline, stallNanoseconds: Registry.stallNanoseconds,
-            queue: queue, addRunner: { [self] gathering in startRunner(queue, gathering) }
+            results: early, queued: queued, deadline: deadline, stallNanoseconds: Registry.stallNanoseconds,
+            overdue: overdue, addRunner: { [self] gathering in startRunner(gathering) }
         ) { [self] results in
             completion(assemble(selected, results, elapsed: Double(monotonicNanoseconds() - start) / 1e9, unreported: unreported))
         }
@@ -138,7 +139,7 @@ public final class Registry: Sendable {
             // (an event loop) never merges.
             pool.submit { gathering.endIfNothingRemains() }
         }
-        for _ in 0..<min(parallelism, queued.count) { startRunner(queue, gathering) }
+        for _ in 0..<min(parallelism, queued.count) { startRunner(gathering) }
         return gathering
     }
 
@@ -192,10 +193,10 @@ public final class Registry: Sendable {
     /// before it adds one.
     static let stallNanoseconds: UInt64 = 25_000_000
 
-    /// Starts a runner that takes collectors from `queue` until it is empty.
-    private func startRunner(_ queue: CollectorQueue, _ scrape: Gathering) {
-        pool.submit { [running] in
-            while let (slot, entry) = queue.next() {
+    /// Starts a runner that takes the gather's collectors until none is left or it has ended.
+    private func startRunner(_ scrape: Gathering) {
+        pool.submit {
+            while let (slot, entry) = scrape.next() {
                 let began = monotonicNanoseconds()
                 let sink = MetricSink()
                 var status = CollectorOutcome.Status.succeeded
@@ -208,7 +209,6 @@ public final class Registry: Sendable {
                     status = .failed(sink.problems.joined(separator: "; "))
                 }
                 let seconds = Double(monotonicNanoseconds() - began) / 1e9
-                running.remove(entry.name)
                 scrape.finish(slot: slot, result: .init(sink: sink, outcome: CollectorOutcome(name: entry.name, seconds: seconds, status: status)))
             }
         }
@@ -320,26 +320,6 @@ struct SendableSink: @unchecked Sendable {
     var families: [MetricFamily] { sink.families }
 }
 
-/// The collectors of one scrape not yet taken by a runner.
-final class CollectorQueue: @unchecked Sendable {
-    private let lock = ConditionLock()
-    private let entries: [(slot: Int, entry: NamedCollector)]
-    private var taken = 0
-
-    init(_ entries: [(slot: Int, entry: NamedCollector)]) { self.entries = entries }
-
-    func next() -> (slot: Int, entry: NamedCollector)? {
-        lock.withLock {
-            guard taken < entries.count else { return nil }
-            taken += 1
-            return entries[taken - 1]
-        }
-    }
-
-    /// Whether some collector has not been taken yet.
-    var hasWaiting: Bool { lock.withLock { taken < entries.count } }
-}
-
 /// The result of a blocking `gather`: the completion fulfils it, the caller waits on it.
 private final class GatheredResult: @unchecked Sendable {
     private let lock = ConditionLock()
@@ -363,12 +343,13 @@ private final class GatheredResult: @unchecked Sendable {
     }
 }
 
-/// The set of collector names with a run in progress.
-private final class RunningSet: @unchecked Sendable {
+/// The names of collectors whose run timed out and has not returned.
+final class OverdueSet: @unchecked Sendable {
     private let lock = ConditionLock()
-    private var names: Set<String> = []
+    private var stored: Set<String> = []
 
-    /// Inserts `name`; false when it was already running.
-    func insert(_ name: String) -> Bool { lock.withLock { names.insert(name).inserted } }
-    func remove(_ name: String) { _ = lock.withLock { names.remove(name) } }
+    /// The names now (usually none).
+    var names: Set<String> { lock.withLock { stored } }
+    func insert(_ name: String) { _ = lock.withLock { stored.insert(name) } }
+    func remove(_ name: String) { _ = lock.withLock { stored.remove(name) } }
 }
