@@ -106,15 +106,39 @@ final class TemporaryVeth {
     }
 
     @Test func legacyNamesSumTheDetailedCounters() {
-        var counters = NetdevCollector.detailedCounters(LinkStatistics())
-        counters["receive_frame_errors"] = 1
-        counters["receive_crc_errors"] = 2
-        counters["receive_dropped"] = UInt64.max
-        counters["receive_missed_errors"] = 1
-        NetdevCollector.useLegacyNames(&counters)
-        #expect(counters["receive_frame"] == 3)
-        #expect(counters["receive_drop"] == 0) // wraps like Go's uint64 addition
-        #expect(counters.count == 17)
+        let layout = NetdevCollector.layout(of: LinkStatistics.names, legacy: true)
+        var stats = LinkStatistics()
+        func set(_ name: String, _ value: UInt64) { stats.counters[LinkStatistics.names.firstIndex(of: name)!] = value }
+        set("receive_frame_errors", 1)
+        set("receive_crc_errors", 2)
+        set("receive_dropped", UInt64.max)
+        set("receive_missed_errors", 1)
+        func exposed(_ name: String) -> UInt64? {
+            layout.first { $0.name == name }.map { $0.sources.reduce(0) { $0 &+ stats.counters[$1] } }
+        }
+        #expect(exposed("receive_frame") == 3)
+        #expect(exposed("receive_drop") == 0) // wraps like Go's uint64 addition
+        #expect(exposed("receive_frame_errors") == nil)
+        #expect(layout.count == 17)
+        // Every detailed counter is exposed exactly once, under one name or folded into one.
+        #expect(layout.flatMap(\.sources).sorted() == Array(LinkStatistics.names.indices))
+    }
+
+    @Test func detailedLayoutIsTheSourceNames() {
+        let layout = NetdevCollector.layout(of: NetDev.columns, legacy: false)
+        #expect(layout.map(\.name) == NetDev.columns)
+        #expect(layout.map(\.sources) == NetDev.columns.indices.map { [$0] })
+    }
+
+    /// /proc/net/dev's own names only have their errors and drops renamed.
+    @Test func procNetDevLegacyLayoutRenamesErrorsAndDrops() {
+        let layout = NetdevCollector.layout(of: NetDev.columns, legacy: true)
+        #expect(layout.count == 16)
+        #expect(Set(layout.map(\.name)) == Set(NetDev.columns.map {
+            ["receive_errors": "receive_errs", "receive_dropped": "receive_drop",
+             "transmit_errors": "transmit_errs", "transmit_dropped": "transmit_drop"][$0] ?? $0
+        }))
+        #expect(layout.allSatisfy { $0.sources.count == 1 })
     }
 
     @Test func addressInfoExposesLoopback() throws {
@@ -232,6 +256,22 @@ final class NetClassFixture {
         #expect(interface.integer("dev_id") == 32)
         #expect(interface.integer("mtu") == 1500)
         #expect(interface.integer("speed") == nil)
+    }
+
+    /// The byte-wise path for plain decimals and the Go parser agree on what each reads.
+    @Test func plainDecimalsAndEverythingElseReadAsGoParseInt() {
+        let cases: [(String, Int64?)] = [
+            ("0", 0), ("-0", 0), ("7", 7), ("-1", -1), ("1500", 1500), ("010", 8), ("0x1003", 4099), ("1_000", 1000),
+            ("999999999999999999", 999_999_999_999_999_999), ("9223372036854775807", Int64.max), ("9223372036854775808", nil),
+            ("", nil), ("-", nil), ("12a", nil), (" 1", nil), ("+5", 5),
+        ]
+        for (text, expected) in cases {
+            #expect(NetClassInterface(name: "x", attributes: ["a": text]).integer("a") == expected, "\(text)")
+        }
+        #expect(NetClassInterface.plainDecimal("010") == nil)
+        #expect(NetClassInterface.plainDecimal("0x10") == nil)
+        #expect(NetClassInterface.plainDecimal("1234567890123456789") == nil)
+        #expect(NetClassInterface.plainDecimal("-42") == -42)
     }
 
     /// The live /sys/class/net with an interface removed between two scrapes.

@@ -153,6 +153,48 @@ final class FakeStatfs: Sendable {
         #expect(throws: KernelFileError.self) { try collect(paths: HostPaths(procfs: scratch.path + "/proc", rootfs: "/")) }
     }
 
+    /// The parsed mounts are kept while mountinfo reads the same; a changed file is parsed
+    /// again, and a broken one still fails the collector after good reads.
+    @Test func mountinfoIsParsedAgainWhenItChanges() throws {
+        let scratch = try ScratchDirectory()
+        let paths = HostPaths(procfs: scratch.path + "/proc", rootfs: "/")
+        let options = try FilesystemFlags.options(from: try defaultFlags(), logger: testLogger)
+        let collector = try FilesystemCollector(paths: paths, options: options, logger: testLogger, statfs: FakeStatfs().statfs)
+        func scrape() throws -> [String] {
+            let sink = MetricSink()
+            try collector.collect(into: sink)
+            return mountPoints(Exposition.collected(from: sink))
+        }
+        try scratch.write("proc/1/mountinfo", "1 0 8:1 / /a rw - ext4 /dev/sda1 rw\n")
+        #expect(try scrape() == ["/a"])
+        #expect(try scrape() == ["/a"])
+        try scratch.write("proc/1/mountinfo", "1 0 8:1 / /a rw - ext4 /dev/sda1 rw\n2 0 8:2 / /b\\040c rw - xfs /dev/sdb1 rw\n")
+        #expect(try scrape() == ["/a", "/b c"])
+        try scratch.write("proc/1/mountinfo", "1 0 8:1 / /a rw ext4 /dev/sda1 rw\n")
+        #expect(throws: KernelFileError.self) { try scrape() }
+        try scratch.write("proc/1/mountinfo", "1 0 8:1 / /a rw - ext4 /dev/sda1 rw\n")
+        #expect(try scrape() == ["/a"])
+    }
+
+    @Test func unchangedTextCacheDerivesOncePerText() throws {
+        let cache = UnchangedTextCache<Int>()
+        var derivations = 0
+        func value(_ text: String) throws(KernelParseError) -> Int {
+            try cache.value(for: text) { (text) throws(KernelParseError) in
+                derivations += 1
+                guard let number = Int(text) else { throw KernelParseError("not a number: \(text)") }
+                return number
+            }
+        }
+        #expect(try value("1") == 1)
+        #expect(try value("1") == 1)
+        #expect(derivations == 1)
+        #expect(try value("2") == 2)
+        #expect(throws: KernelParseError.self) { try value("x") }
+        #expect(try value("2") == 2)
+        #expect(derivations == 3) // a failed text keeps the last good one
+    }
+
     @Test func mountPointsExcludeReplacesTheDefault() throws {
         let kept = mountPoints(try collect(flags: ["collector.filesystem.mount-points-exclude": "^/run"]))
         #expect(kept.contains("/sys/fs/cgroup"))

@@ -44,54 +44,41 @@ struct RouteLink: Equatable {
     }
 }
 
-/// `struct rtnl_link_stats64` / `rtnl_link_stats`, in the kernel's field order.
+/// `struct rtnl_link_stats64` / `rtnl_link_stats`: the counters in the kernel's field
+/// order, under node_exporter's detailed names.
 struct LinkStatistics: Equatable {
-    var receivePackets: UInt64 = 0
-    var transmitPackets: UInt64 = 0
-    var receiveBytes: UInt64 = 0
-    var transmitBytes: UInt64 = 0
-    var receiveErrors: UInt64 = 0
-    var transmitErrors: UInt64 = 0
-    var receiveDropped: UInt64 = 0
-    var transmitDropped: UInt64 = 0
-    var multicast: UInt64 = 0
-    var collisions: UInt64 = 0
-    var receiveLengthErrors: UInt64 = 0
-    var receiveOverErrors: UInt64 = 0
-    var receiveCRCErrors: UInt64 = 0
-    var receiveFrameErrors: UInt64 = 0
-    var receiveFIFOErrors: UInt64 = 0
-    var receiveMissedErrors: UInt64 = 0
-    var transmitAbortedErrors: UInt64 = 0
-    var transmitCarrierErrors: UInt64 = 0
-    var transmitFIFOErrors: UInt64 = 0
-    var transmitHeartbeatErrors: UInt64 = 0
-    var transmitWindowErrors: UInt64 = 0
-    var receiveCompressed: UInt64 = 0
-    var transmitCompressed: UInt64 = 0
-    var receiveNoHandler: UInt64 = 0
-
-    static let fields: [WritableKeyPath<LinkStatistics, UInt64> & Sendable] = [
-        \.receivePackets, \.transmitPackets, \.receiveBytes, \.transmitBytes, \.receiveErrors, \.transmitErrors,
-        \.receiveDropped, \.transmitDropped, \.multicast, \.collisions, \.receiveLengthErrors, \.receiveOverErrors,
-        \.receiveCRCErrors, \.receiveFrameErrors, \.receiveFIFOErrors, \.receiveMissedErrors, \.transmitAbortedErrors,
-        \.transmitCarrierErrors, \.transmitFIFOErrors, \.transmitHeartbeatErrors, \.transmitWindowErrors,
-        \.receiveCompressed, \.transmitCompressed, \.receiveNoHandler,
+    static let names = [
+        "receive_packets", "transmit_packets", "receive_bytes", "transmit_bytes", "receive_errors", "transmit_errors",
+        "receive_dropped", "transmit_dropped", "multicast", "collisions", "receive_length_errors", "receive_over_errors",
+        "receive_crc_errors", "receive_frame_errors", "receive_fifo_errors", "receive_missed_errors",
+        "transmit_aborted_errors", "transmit_carrier_errors", "transmit_fifo_errors", "transmit_heartbeat_errors",
+        "transmit_window_errors", "receive_compressed", "transmit_compressed", "receive_nohandler",
     ]
     /// Kernels before 4.6 have no rx_nohandler; shorter attributes are not link statistics.
     static let minimumFieldCount = 23
 
+    /// One value per name (a counter the kernel did not send is 0). An array rather than
+    /// named fields: the netdev collector walks them by position every scrape.
+    var counters: [UInt64]
+
     /// nil when the attribute is too short to hold the counters every kernel sends.
     /// Fields newer than this struct (rx_otherhost_dropped, ...) are ignored.
-    init?(counters: ArraySlice<UInt8>, width: Int) {
-        let available = counters.count / width
+    init?(counters bytes: ArraySlice<UInt8>, width: Int) {
+        let available = bytes.count / width
         guard available >= Self.minimumFieldCount else { return nil }
-        for (position, field) in Self.fields.enumerated() where position < available {
+        counters = (0..<Self.names.count).map { position in
+            guard position < available else { return 0 }
             let offset = position * width
-            let value = width == 8 ? counters.nativeUInt64(at: offset) : counters.nativeUInt32(at: offset).map(UInt64.init)
-            self[keyPath: field] = value ?? 0
+            return (width == 8 ? bytes.nativeUInt64(at: offset) : bytes.nativeUInt32(at: offset).map(UInt64.init)) ?? 0
         }
     }
 
-    init() {}
+    init() {
+        counters = Array(repeating: 0, count: Self.names.count)
+    }
+
+    /// The counter of that detailed name.
+    subscript(name: String) -> UInt64? {
+        Self.names.firstIndex(of: name).map { counters[$0] }
+    }
 }

@@ -28,7 +28,15 @@ public struct NetdevCollector: Collector {
     private let options: Options
     private let filter: DeviceFilter
     private let logger: Logger
-    private let descriptors = DescriptorCache()
+    /// What each exposed counter sums, decided once: the source's counter names do not
+    /// change between scrapes (netlink's `LinkStatistics.names`, or `NetDev.columns`).
+    private let exposed: [ExposedCounter]
+
+    /// One `node_network_<name>_total` family: the positions of the source counters it adds up.
+    struct ExposedCounter {
+        let descriptor: MetricDescriptor
+        let sources: [Int]
+    }
 
     public init(paths: HostPaths, options: Options, logger: Logger) throws {
         guard options.deviceInclude.isEmpty || options.deviceExclude.isEmpty else {
@@ -38,19 +46,25 @@ public struct NetdevCollector: Collector {
         self.options = options
         self.logger = logger
         filter = try DeviceFilter(exclude: options.deviceExclude, include: options.deviceInclude)
+        let labels = options.labelIfAlias ? ["device", "ifalias"] : ["device"]
+        let names = options.netlink ? LinkStatistics.names : NetDev.columns
+        exposed = Self.layout(of: names, legacy: !options.detailedMetrics).map { name, sources in
+            ExposedCounter(descriptor: Self.descriptor(name, labels: labels), sources: sources)
+        }
     }
 
     public func collect(into sink: MetricSink) throws {
-        let devices = options.netlink ? try netlinkCounters() : try procCounters()
+        let devices = try (options.netlink ? netlinkCounters() : procCounters()).sorted { $0.name.utf8Precedes($1.name) }
         let aliases = options.labelIfAlias ? interfaceAliases() : [:]
-        for (device, var counters) in devices {
-            if !options.detailedMetrics { Self.useLegacyNames(&counters) }
-            for (key, value) in counters {
+        // Family by family, so that each family's series arrive together and in order.
+        for counter in exposed {
+            for device in devices {
+                var value: UInt64 = 0
+                for source in counter.sources { value &+= device.counters[source] }
                 if options.labelIfAlias {
-                    let descriptor = descriptors.descriptor(key) { Self.descriptor($0, labels: ["device", "ifalias"]) }
-                    sink.add(descriptor, Double(value), device, aliases[device] ?? "")
+                    sink.add(counter.descriptor, Double(value), device.name, aliases[device.name] ?? "")
                 } else {
-                    sink.add(descriptors.descriptor(key) { Self.descriptor($0, labels: ["device"]) }, Double(value), device)
+                    sink.add(counter.descriptor, Double(value), device.name)
                 }
             }
         }
@@ -65,8 +79,8 @@ public struct NetdevCollector: Collector {
         MetricDescriptor(name: "node_network_\(key)_total", help: "Network device statistic \(key).", type: .counter, labels: labels)
     }
 
-    private func netlinkCounters() throws -> [String: [String: UInt64]] {
-        var devices: [String: [String: UInt64]] = [:]
+    private func netlinkCounters() throws -> [(name: String, counters: [UInt64])] {
+        var devices: [(name: String, counters: [UInt64])] = []
         for link in try RouteLink.dump() {
             if filter.ignores(link.name) {
                 logger.debug("Ignoring device", metadata: ["device": "\(link.name)"])
@@ -76,62 +90,58 @@ public struct NetdevCollector: Collector {
                 logger.debug("No netlink stats, skipping", metadata: ["device": "\(link.name)"])
                 continue
             }
-            devices[link.name] = Self.detailedCounters(stats)
+            devices.append((link.name, stats.counters))
         }
         return devices
     }
 
-    /// The counters under node_exporter's detailed names, before any legacy renaming.
-    static func detailedCounters(_ stats: LinkStatistics) -> [String: UInt64] {
-        [
-            "receive_packets": stats.receivePackets, "transmit_packets": stats.transmitPackets,
-            "receive_bytes": stats.receiveBytes, "transmit_bytes": stats.transmitBytes,
-            "receive_errors": stats.receiveErrors, "transmit_errors": stats.transmitErrors,
-            "receive_dropped": stats.receiveDropped, "transmit_dropped": stats.transmitDropped,
-            "multicast": stats.multicast, "collisions": stats.collisions,
-            "receive_length_errors": stats.receiveLengthErrors, "receive_over_errors": stats.receiveOverErrors,
-            "receive_crc_errors": stats.receiveCRCErrors, "receive_frame_errors": stats.receiveFrameErrors,
-            "receive_fifo_errors": stats.receiveFIFOErrors, "receive_missed_errors": stats.receiveMissedErrors,
-            "transmit_aborted_errors": stats.transmitAbortedErrors, "transmit_carrier_errors": stats.transmitCarrierErrors,
-            "transmit_fifo_errors": stats.transmitFIFOErrors, "transmit_heartbeat_errors": stats.transmitHeartbeatErrors,
-            "transmit_window_errors": stats.transmitWindowErrors,
-            "receive_compressed": stats.receiveCompressed, "transmit_compressed": stats.transmitCompressed,
-            "receive_nohandler": stats.receiveNoHandler,
-        ]
-    }
-
-    private func procCounters() throws -> [String: [String: UInt64]] {
-        var devices: [String: [String: UInt64]] = [:]
+    private func procCounters() throws -> [(name: String, counters: [UInt64])] {
+        var devices: [(name: String, counters: [UInt64])] = []
         for line in try KernelFile.parse(paths.proc("net/dev"), with: NetDev.parse) {
             if filter.ignores(line.name) {
                 logger.debug("Ignoring device", metadata: ["device": "\(line.name)"])
                 continue
             }
-            devices[line.name] = Dictionary(zip(NetDev.columns, line.counters)) { $1 }
+            devices.append((line.name, line.counters))
         }
         return devices
     }
 
-    /// Folds the detailed counters into the /proc/net/dev names, the way the kernel
-    /// sums them there (net/core/net-procfs.c).
-    static func useLegacyNames(_ counters: inout [String: UInt64]) {
-        func take(_ key: String) -> UInt64 { counters.removeValue(forKey: key) ?? 0 }
-        func rename(_ key: String, to legacy: String, adding extra: [String] = []) {
-            guard let value = counters.removeValue(forKey: key) else { return }
-            counters[legacy] = extra.reduce(value) { $0 &+ take($1) }
+    /// How node_exporter folds the detailed counters into the /proc/net/dev names, the way
+    /// the kernel sums them there (net/core/net-procfs.c): a legacy name, the counter it
+    /// renames, and the counters added to it.
+    static let legacyFolds: [(legacy: String, renamed: String, added: [String])] = [
+        ("receive_errs", "receive_errors", []),
+        ("receive_drop", "receive_dropped", ["receive_missed_errors"]),
+        ("receive_fifo", "receive_fifo_errors", []),
+        ("receive_frame", "receive_frame_errors", ["receive_length_errors", "receive_over_errors", "receive_crc_errors"]),
+        ("receive_multicast", "multicast", []),
+        ("transmit_errs", "transmit_errors", []),
+        ("transmit_drop", "transmit_dropped", []),
+        ("transmit_fifo", "transmit_fifo_errors", []),
+        ("transmit_colls", "collisions", []),
+        ("transmit_carrier", "transmit_carrier_errors",
+         ["transmit_aborted_errors", "transmit_heartbeat_errors", "transmit_window_errors"]),
+    ]
+
+    /// The exposed names of a source's counters and the positions each one sums: each
+    /// counter as itself, or with `legacy`, folded as node_exporter's `legacy()` folds its
+    /// map (a fold applies when the counter it renames is there, takes the added ones it
+    /// finds, and replaces any counter of the legacy name).
+    static func layout(of names: [String], legacy: Bool) -> [(name: String, sources: [Int])] {
+        var counters = names.indices.map { (name: names[$0], sources: [$0]) }
+        guard legacy else { return counters }
+        func take(_ name: String) -> [Int]? {
+            guard let position = counters.firstIndex(where: { $0.name == name }) else { return nil }
+            return counters.remove(at: position).sources
         }
-        rename("receive_errors", to: "receive_errs")
-        rename("receive_dropped", to: "receive_drop", adding: ["receive_missed_errors"])
-        rename("receive_fifo_errors", to: "receive_fifo")
-        rename("receive_frame_errors", to: "receive_frame",
-               adding: ["receive_length_errors", "receive_over_errors", "receive_crc_errors"])
-        rename("multicast", to: "receive_multicast")
-        rename("transmit_errors", to: "transmit_errs")
-        rename("transmit_dropped", to: "transmit_drop")
-        rename("transmit_fifo_errors", to: "transmit_fifo")
-        rename("collisions", to: "transmit_colls")
-        rename("transmit_carrier_errors", to: "transmit_carrier",
-               adding: ["transmit_aborted_errors", "transmit_heartbeat_errors", "transmit_window_errors"])
+        for fold in legacyFolds {
+            guard var sources = take(fold.renamed) else { continue }
+            for added in fold.added { sources += take(added) ?? [] }
+            _ = take(fold.legacy)
+            counters.append((fold.legacy, sources))
+        }
+        return counters
     }
 
     /// sysfs `ifalias` of every interface; an interface without one (or gone) gets "".

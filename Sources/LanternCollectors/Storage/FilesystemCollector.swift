@@ -63,6 +63,8 @@ public struct FilesystemCollector: Collector {
     private let fsTypeFilter: DeviceFilter
     private let statter: MountStatter
     private let logger: Logger
+    /// The mounts' labels, kept while mountinfo reads the same.
+    private let mountLabels = UnchangedTextCache<[MountLabels]>()
 
     public init(paths: HostPaths, options: Options, logger: Logger) throws {
         try self.init(paths: paths, options: options, logger: logger, statfs: MountStatter.systemStatfs)
@@ -80,10 +82,7 @@ public struct FilesystemCollector: Collector {
         var mounts: [MountLabels] = []
         var targets: [(mountPoint: String, path: String)] = []
         var stuck: [MountLabels] = []
-        for mount in try readMounts() {
-            let labels = MountLabels(
-                device: mount.source, mountPoint: strippingRootfs(unescapedMountPoint(mount.mountPoint)), fsType: mount.fsType,
-                major: String(mount.major), minor: String(mount.minor), readOnly: mount.isReadOnly)
+        for labels in try readMounts() {
             if mountPointFilter.ignores(labels.mountPoint) {
                 logger.debug("Ignoring mount point", metadata: ["mountpoint": "\(labels.mountPoint)"])
                 continue
@@ -141,22 +140,35 @@ public struct FilesystemCollector: Collector {
         sink.add(Self.mountInfo, 1, labelValues: [labels.device, labels.major, labels.minor, labels.mountPoint])
     }
 
-    /// /proc/1/mountinfo (the host's mounts even from a container sharing its PID
-    /// namespace), else /proc/self/mountinfo when hidepid hides PID 1.
-    private func readMounts() throws -> [MountInfo] {
+    /// The labels of every mount of /proc/1/mountinfo (the host's mounts even from a
+    /// container sharing its PID namespace), else of /proc/self/mountinfo when hidepid
+    /// hides PID 1. Parsed again only when the file's text changed.
+    private func readMounts() throws -> [MountLabels] {
+        let (text, path) = try readMountInfo()
+        return try mountLabels.value(for: text) { (text) throws(KernelFileError) in
+            try KernelFile.parse(text, from: path, with: MountInfo.parse).map { mount in
+                MountLabels(
+                    device: mount.source, mountPoint: strippingRootfs(unescapedMountPoint(mount.mountPoint)), fsType: mount.fsType,
+                    major: String(mount.major), minor: String(mount.minor), readOnly: mount.isReadOnly)
+            }
+        }
+    }
+
+    private func readMountInfo() throws(KernelFileError) -> (text: String, path: String) {
         let rootMounts = paths.proc("1/mountinfo")
         do {
-            return try KernelFile.parse(rootMounts, with: MountInfo.parse)
+            return (try KernelFile.read(rootMounts), rootMounts)
         } catch {
             guard error.isNotFound else { throw error }
             logger.debug("Reading root mounts failed, falling back to self mounts", metadata: ["err": "\(error)"])
         }
-        return try KernelFile.parse(paths.proc("self/mountinfo"), with: MountInfo.parse)
+        let selfMounts = paths.proc("self/mountinfo")
+        return (try KernelFile.read(selfMounts), selfMounts)
     }
 
     /// node_exporter undoes only the space and tab escapes (fstab(5)) in mount points.
     private func unescapedMountPoint(_ raw: String) -> String {
-        guard raw.contains("\\") else { return raw }
+        guard raw.utf8.contains(UInt8(ascii: "\\")) else { return raw }
         return raw.replacing("\\040", with: " ").replacing("\\011", with: "\t")
     }
 
