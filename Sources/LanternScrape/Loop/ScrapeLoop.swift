@@ -57,10 +57,7 @@ public final class ScrapeLoop: Sendable {
             if Task.isCancelled { break }
             await scrapeOnce(at: next, cache: cache)
             lastTimestamp = next
-            next += interval
-            // After a long stall (suspend, overload), skip missed rounds instead of bursting.
-            let now = WallClock.nowMilliseconds()
-            if next < now { next += (now - next) / interval * interval + interval }
+            next = ScrapeSchedule.nextScrape(after: next, endedAt: WallClock.nowMilliseconds(), interval: interval)
         }
         endOfRunStaleness(cache: cache, after: lastTimestamp)
     }

@@ -45,4 +45,15 @@ enum ScrapeSchedule {
         let next = now - now % interval + offset
         return next < now ? next + interval : next
     }
+
+    /// The round after the one at `scraped`, once that scrape ended at `now`. A scrape
+    /// longer than the interval (a slow target, an overloaded machine) or a stall is late
+    /// for the next round: as Prometheus' loop, whose Go ticker keeps one missed tick, it
+    /// scrapes again at once, for the latest round passed (on the grid), and skips the
+    /// rounds before it instead of bursting. Skipping them all cost a sample per overrun
+    /// that Prometheus has.
+    static func nextScrape(after scraped: Int64, endedAt now: Int64, interval: Int64) -> Int64 {
+        let next = scraped + interval
+        return next < now ? next + (now - next) / interval * interval : next
+    }
 }
