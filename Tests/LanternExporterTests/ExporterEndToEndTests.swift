@@ -214,17 +214,8 @@ struct ExporterEndToEndTests {
             "--path.procfs=\(TestPaths.nodeExporterFixtures.path)/proc", "--collector.disable-defaults", "--collector.loadavg",
             "--web.listen-address=127.0.0.1:0", "--web.config.file=\(webConfig)",
         ])
-        let started = await TestSupport.waitFor(seconds: 30) { process.log.contains("Starting lantern-exporter") ? true : nil }
-        try #require(started == true, "\(process.log)")
-        kill(process.process.processIdentifier, SIGTERM)
-        // An empty web config, once the exporter opens the FIFO (or has died, which fails below).
-        let writer = await TestSupport.waitFor(seconds: 30) { () -> Int32? in
-            let descriptor = open(webConfig, O_WRONLY | O_NONBLOCK)
-            return descriptor >= 0 || !process.process.isRunning ? descriptor : nil
-        }
-        if let writer, writer >= 0 { close(writer) }
-        let exited = await TestSupport.waitFor(seconds: 30) { process.process.isRunning ? nil : true }
-        #expect(exited == true && process.process.terminationReason == .exit && process.process.terminationStatus == 0, "\(process.log)")
+        let exitedCleanly = await process.signalMidStart(SIGTERM, after: "Starting lantern-exporter", holdingFIFO: webConfig)
+        #expect(exitedCleanly, "\(process.log)")
         #expect(process.log.contains("msg=\"Listening on\""), "\(process.log)")
         #expect(process.log.contains("msg=\"Received signal, shutting down\" signal=terminated"), "\(process.log)")
     }

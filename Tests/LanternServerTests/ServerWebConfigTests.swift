@@ -136,17 +136,8 @@ import Testing
             "--web.listen-address=127.0.0.1:\(TestSupport.freePort())", "--web.config.file=\(webConfig)",
         ])
         defer { process.terminate() }
-        let started = await TestSupport.waitFor(seconds: 30) { process.log.contains("Starting lantern-server") ? true : nil }
-        try #require(started == true, "\(process.log)")
-        kill(process.process.processIdentifier, SIGTERM)
-        // An empty web config, once the server opens the FIFO (or has died, which fails below).
-        let writer = await TestSupport.waitFor(seconds: 30) { () -> Int32? in
-            let descriptor = open(webConfig, O_WRONLY | O_NONBLOCK)
-            return descriptor >= 0 || !process.process.isRunning ? descriptor : nil
-        }
-        if let writer, writer >= 0 { close(writer) }
-        let exited = await TestSupport.waitFor(seconds: 60) { process.process.isRunning ? nil : true }
-        #expect(exited == true && process.process.terminationReason == .exit && process.process.terminationStatus == 0, "\(process.log)")
+        let exitedCleanly = await process.signalMidStart(SIGTERM, after: "Starting lantern-server", holdingFIFO: webConfig)
+        #expect(exitedCleanly, "\(process.log)")
         #expect(process.log.contains("Server is ready to receive web requests."), "\(process.log)")
         #expect(process.log.contains("msg=\"Received signal, exiting gracefully...\" signal=terminated"), "\(process.log)")
     }

@@ -143,3 +143,21 @@ public final class RunningProcess: @unchecked Sendable {
 
     deinit { terminate() }
 }
+
+extension RunningProcess {
+    /// Sends `signal` once `started` is in the log while the process is held mid-start by
+    /// `fifo` (a FIFO it opens for reading, such as its web config), then lets it read an
+    /// empty file and go on. True when it then exited by itself with status 0.
+    public func signalMidStart(_ signal: Int32, after started: String, holdingFIFO fifo: String) async -> Bool {
+        guard await TestSupport.waitFor(seconds: 30, { log.contains(started) ? true : nil }) == true else { return false }
+        kill(process.processIdentifier, signal)
+        // Opened once the process opens its end (or has died, which the status then shows).
+        let writer = await TestSupport.waitFor(seconds: 30) { () -> Int32? in
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            return descriptor >= 0 || !process.isRunning ? descriptor : nil
+        }
+        if let writer, writer >= 0 { close(writer) }
+        let exited = await TestSupport.waitFor(seconds: 60) { process.isRunning ? nil : true }
+        return exited == true && process.terminationReason == .exit && process.terminationStatus == 0
+    }
+}
