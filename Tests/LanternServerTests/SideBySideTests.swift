@@ -169,7 +169,7 @@ struct SideBySideTests {
         #expect(ours[gone ?? ""]?.last.map { $0.timestamp < ours[arrived ?? ""]?.first?.timestamp ?? 0 } == true, "going_away was not ended")
 
         // promtool on Lantern's directory: blocks listed, analyzed, and dumped as the API serves them.
-        let dumpEnd = Int64(Date().timeIntervalSince1970 * 1000)
+        let dumpEnd = try #require(Self.committedTime(port: serverPort))
         let everything = try #require(Self.rawSamples(port: serverPort, seconds: (dumpEnd - start) / 1000 + 60, at: dumpEnd))
         TestSupport.stop(server)
         let list = try await TestSupport.runAwaiting("/usr/bin/promtool", ["tsdb", "list", data], timeoutSeconds: 120)
@@ -263,6 +263,16 @@ struct SideBySideTests {
 
     static func goQuote(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    /// The time (ms) up to which every scrape loop of the server on `port` has committed
+    /// its rounds: the oldest of the newest `up` samples. Each loop commits a round (to the
+    /// WAL, then the head) before it starts the next, but a round in flight at a time taken
+    /// from the clock commits after it, seconds later on a loaded machine: it would be in
+    /// the data directory and not in what the server answered before.
+    static func committedTime(port: Int) -> Int64? {
+        let value = (TestSupport.vector(port: port, "min(timestamp(up))")?.first?["value"] as? [Any])?.last as? String
+        return value.flatMap(Double.init).map { Int64(($0 * 1000).rounded()) }
     }
 
     /// Every raw sample of every series in the `seconds` before `time` (milliseconds).

@@ -61,21 +61,10 @@ struct WALCompressionInteropTests {
         } == true
     }
 
-    /// The timestamp (ms) of the newest `up` sample the server on `port` serves. It scrapes
-    /// only itself, in one loop that commits a round (its samples and `up`, to the WAL, then
-    /// the head) before it starts the next: every sample up to this time is in the WAL. A
-    /// time taken from the clock is not: on a loaded machine a round commits seconds after
-    /// its timestamp, and it would be in the copy but not in what the server served.
-    static func committedTime(port: Int) async -> Int64? {
-        await TestSupport.waitFor(seconds: 60) { () -> Int64? in
-            let value = (TestSupport.vector(port: port, "timestamp(up)")?.first?["value"] as? [Any])?.last as? String
-            return value.flatMap(Double.init).map { Int64(($0 * 1000).rounded()) }
-        }
-    }
-
-    /// `committedTime` and every raw sample up to it, as the server on `port` serves them.
+    /// `SideBySideTests.committedTime` (the server scrapes only itself: every sample up to
+    /// then is in the WAL) and every raw sample up to it, as the server on `port` serves them.
     static func committedSamples(port: Int) async -> (time: Int64, samples: [String: SideBySideTests.Samples]?) {
-        guard let time = await committedTime(port: port) else { return (0, nil) }
+        guard let time = await TestSupport.waitFor(seconds: 60, { SideBySideTests.committedTime(port: port) }) else { return (0, nil) }
         return (time, await samples(port: port, at: time))
     }
 
