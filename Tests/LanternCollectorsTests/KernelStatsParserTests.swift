@@ -161,6 +161,9 @@ import Testing
         expectError("psi: unexpected line") { try PressureStall.parse("some avg10=0.00 total=5\n") }
         expectError("psi: unexpected line") { try PressureStall.parse("full avg10=x avg60=0 avg300=0 total=5\n") }
         expectError("psi: unexpected line") { try PressureStall.parse("some avg10=0 avg60=0 avg300=0 total=-5\n") }
+        expectError("psi: unexpected line") { try PressureStall.parse("some avg10=0 avg60=0 avg30=0 total=5\n") }
+        expectError("psi: unexpected line") { try PressureStall.parse("some avg10=0 avg60=0 avg300=0 total=5 extra\n") }
+        #expect(try PressureStall.parse("some avg10=1.5 avg60=0 avg300=2e3 total=7\n") == PressureStall(someTotal: 7))
     }
 
     @Test func pidStat() throws {
