@@ -104,6 +104,23 @@ import Testing
         #expect { _ = try scrape("sysctl", flags: defaultFlags([flag: value])) } throws: { "\($0)".contains(mention) }
     }
 
+    /// One collector over scrapes whose lines list other states: the kept descriptors follow.
+    @Test func sockstatStatesThatChangeBetweenScrapes() throws {
+        let scratch = try ScratchDirectory()
+        let definition = try #require(CollectorTable.definition(named: "sockstat"))
+        let collector = try definition.make(CollectorContext(paths: scratchPaths(scratch), flags: try e2eFlags(), logger: testLogger))
+        func scrape(_ text: String) throws -> [String] {
+            try scratch.write("proc/net/sockstat", text)
+            let sink = MetricSink()
+            try collector.collect(into: sink)
+            return names(sink)
+        }
+        let used = "node_sockstat_sockets_used"
+        #expect(try scrape("sockets: used 1\nTCP: inuse 2\n") == ["node_sockstat_TCP_inuse", used])
+        #expect(try scrape("sockets: used 1\nTCP: inuse 2 orphan 1\n") == ["node_sockstat_TCP_inuse", "node_sockstat_TCP_orphan", used])
+        #expect(try scrape("sockets: used 1\nTCP: inuse 2\nUDP: inuse 1\n") == ["node_sockstat_TCP_inuse", "node_sockstat_UDP_inuse", used])
+    }
+
     @Test func sockstatMemoryBytesUseThePageSize() throws {
         let scratch = try ScratchDirectory()
         try scratch.write("proc/net/sockstat", "sockets: used 1\nTCP: inuse 2 mem 3\n")

@@ -12,6 +12,8 @@ public struct SockstatCollector: Collector {
     private let logger: Logger
     /// `mem` counts pages; node_exporter multiplies by the running host's page size.
     private let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
+    /// Each protocol's descriptors, made once for the states its lines list.
+    private let descriptors = FieldDescriptors()
 
     public init(paths: HostPaths, logger: Logger) {
         self.paths = paths
@@ -41,11 +43,14 @@ public struct SockstatCollector: Collector {
                     ("alloc", proto.alloc.map(Double.init)), ("mem", proto.mem.map(Double.init)), ("memory", proto.memory.map(Double.init)),
                     ("mem_bytes", proto.mem.map { Double($0) * pageSize }),
                 ]
-                for (state, value) in states {
-                    guard let value else { continue }
-                    sink.add(MetricDescriptor(
+                let present = states.compactMap { state, value in value.map { (state: Substring(state), value: $0) } }
+                let found = descriptors.descriptors(list: proto.name, names: present.map(\.state)) { state in
+                    MetricDescriptor(
                         name: "node_sockstat_\(proto.name)_\(state)", help: "Number of \(proto.name) sockets in state \(state).",
-                        type: .gauge), value)
+                        type: .gauge)
+                }
+                for (descriptor, state) in zip(found, present) {
+                    if let descriptor { sink.add(descriptor, state.value) }
                 }
             }
         }

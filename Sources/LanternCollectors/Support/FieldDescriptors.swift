@@ -2,7 +2,7 @@ import LanternMetrics
 import Synchronization
 
 /// Descriptors for collectors whose metric names come from the field names of a kernel
-/// file (netstat, vmstat). The names are the same on every scrape of a running kernel, so
+/// file (netstat, vmstat, sockstat). The names are the same on every scrape of a running kernel, so
 /// each list is filtered and turned into descriptors once and reused while the file
 /// still lists the same names in the same order; building them per scrape (string
 /// concatenation, a filter match and a descriptor per field) was most of those
@@ -35,19 +35,5 @@ final class FieldDescriptors: Sendable {
         let layout = Layout(names: names.map(String.init), descriptors: descriptors)
         layouts.withLock { $0[list] = layout }
         return descriptors
-    }
-}
-
-/// Descriptors made on first use and kept, by metric key, for collectors whose metric
-/// names come from a small fixed set known only at scrape time (netdev's counter names):
-/// a lookup costs far less than building the name, help text and label order again.
-final class DescriptorCache: Sendable {
-    private let byKey = Mutex<[String: MetricDescriptor]>([:])
-
-    func descriptor(_ key: String, make: (String) -> MetricDescriptor) -> MetricDescriptor {
-        if let known = byKey.withLock({ $0[key] }) { return known }
-        let made = make(key)
-        byKey.withLock { $0[key] = made }
-        return made
     }
 }
