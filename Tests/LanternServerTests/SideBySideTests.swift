@@ -189,8 +189,9 @@ struct SideBySideTests {
         }
     }
 
-    /// Pairs each of Lantern's samples with Prometheus' rounds: it must have at least two
-    /// less than 1.5 rounds away (its `incomplete` rounds count), and the sample's value must
+    /// Pairs each of Lantern's samples with Prometheus' rounds: it must have one less than
+    /// 1.5 rounds away (its `incomplete` rounds count; a second may be missing, as its Go
+    /// ticker drops a tick after a stall longer than a round), and the sample's value must
     /// lie within the values of those less than 2.5 rounds away (exactly theirs for a series
     /// that did not change), which holds for constant, stepping and monotonic series: a
     /// round's values are read up to a round after its timestamp (a late or a catch-up
@@ -204,7 +205,7 @@ struct SideBySideTests {
         for sample in ours where sample.timestamp - 2500 > theirFirst && sample.timestamp + 2500 < theirLast {
             let near = theirs.filter { abs($0.timestamp - sample.timestamp) < 1500 }
             let rounds = Set(near.map(\.timestamp)).union(incomplete.filter { abs($0 - sample.timestamp) < 1500 })
-            #expect(rounds.count >= 2, "\(labels): Prometheus has no round near \(sample.timestamp)")
+            #expect(!rounds.isEmpty, "\(labels): Prometheus has no round near \(sample.timestamp)")
             let nearby = theirs.filter { abs($0.timestamp - sample.timestamp) < 2500 && !skipped($0.timestamp) }.map(\.value)
             guard let low = nearby.min(), let high = nearby.max() else { continue }
             if !measured {
