@@ -10,6 +10,7 @@ public enum GoIntParseFailure: Error, Sendable, Equatable {
 /// a leading `0` for octal, or decimal, with `_` allowed between digits. kingpin's int
 /// flags and procfs's value parser both read integers this way.
 public func goParseInt64(_ text: Substring) throws(GoIntParseFailure) -> Int64 {
+    if let value = plainDecimalInt64(text) { return value }
     var digits = text
     var negative = false
     if let sign = digits.first, sign == "+" || sign == "-" {
@@ -42,4 +43,23 @@ public func goParseInt64(_ text: Substring) throws(GoIntParseFailure) -> Int64 {
     }
     guard magnitude <= UInt64(Int64.max) else { throw .range }
     return Int64(magnitude)
+}
+
+/// A plain decimal: an optional `-`, then 1 to 18 digits without a leading 0. It is what
+/// the kernel writes, and Go's base-0 parse reads it as written, so it is read here byte by
+/// byte, without the general path's lowercased copy and per-character checks. Nil for
+/// anything else (a base prefix, a leading 0, `_`, `+`, more digits), which the general
+/// path decides.
+func plainDecimalInt64(_ text: Substring) -> Int64? {
+    var bytes = text.utf8[...]
+    let negative = bytes.first == UInt8(ascii: "-")
+    if negative { bytes = bytes.dropFirst() }
+    guard let first = bytes.first, bytes.count <= 18, first != UInt8(ascii: "0") || bytes.count == 1 else { return nil }
+    var value: Int64 = 0
+    for byte in bytes {
+        let digit = byte &- UInt8(ascii: "0")
+        guard digit < 10 else { return nil }
+        value = value * 10 + Int64(digit)
+    }
+    return negative ? -value : value
 }

@@ -2,7 +2,7 @@ import Glibc
 @testable import LanternCollectors
 import LanternFlags
 import LanternMetrics
-import LanternSupport
+@testable import LanternSupport
 import Testing
 
 func samples(_ sink: MetricSink, _ name: String) -> [Sample] {
@@ -258,7 +258,8 @@ final class NetClassFixture {
         #expect(interface.integer("speed") == nil)
     }
 
-    /// The byte-wise path for plain decimals and the Go parser agree on what each reads.
+    /// The byte-wise path for plain decimals (LanternSupport's `plainDecimalInt64`, inside
+    /// `goParseInt64`) and the general Go parse agree on what each reads.
     @Test func plainDecimalsAndEverythingElseReadAsGoParseInt() {
         let cases: [(String, Int64?)] = [
             ("0", 0), ("-0", 0), ("7", 7), ("-1", -1), ("1500", 1500), ("010", 8), ("0x1003", 4099), ("1_000", 1000),
@@ -268,10 +269,10 @@ final class NetClassFixture {
         for (text, expected) in cases {
             #expect(NetClassInterface(name: "x", attributes: ["a": text]).integer("a") == expected, "\(text)")
         }
-        #expect(NetClassInterface.plainDecimal("010") == nil)
-        #expect(NetClassInterface.plainDecimal("0x10") == nil)
-        #expect(NetClassInterface.plainDecimal("1234567890123456789") == nil)
-        #expect(NetClassInterface.plainDecimal("-42") == -42)
+        #expect(plainDecimalInt64("010") == nil)
+        #expect(plainDecimalInt64("0x10") == nil)
+        #expect(plainDecimalInt64("1234567890123456789") == nil)
+        #expect(plainDecimalInt64("-42") == -42)
     }
 
     /// The live /sys/class/net with an interface removed between two scrapes.

@@ -11,28 +11,7 @@ struct NetClassInterface: Equatable {
     /// is hex); nil when absent or not a number, which node_exporter then does not expose.
     func integer(_ attribute: String) -> Int64? {
         guard let text = attributes[attribute] else { return nil }
-        return Self.plainDecimal(text) ?? (try? parseGoInt64(text[...], field: attribute))
-    }
-
-    /// Sysfs writes most attributes as plain decimals, which Go's base-0 parse reads as
-    /// written: those are read here byte by byte, anything else (`0x1003`, a leading 0,
-    /// `_`, more than 18 digits) is nil and left to `parseGoInt64`.
-    static func plainDecimal(_ text: String) -> Int64? {
-        var text = text
-        return text.withUTF8 { bytes in
-            let negative = bytes.first == UInt8(ascii: "-")
-            var index = negative ? 1 : 0
-            let digits = bytes.count - index
-            guard digits > 0, digits <= 18, digits == 1 || bytes[index] != UInt8(ascii: "0") else { return nil }
-            var value: Int64 = 0
-            while index < bytes.count {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int64(digit)
-                index += 1
-            }
-            return negative ? -value : value
-        }
+        return try? parseGoInt64(text[...], field: attribute)
     }
 }
 
