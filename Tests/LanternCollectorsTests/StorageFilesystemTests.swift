@@ -195,6 +195,15 @@ final class FakeStatfs: Sendable {
         #expect(derivations == 3) // a failed text keeps the last good one
     }
 
+    /// Texts are compared by bytes: "/mnt/\u{212A}" (KELVIN SIGN) and "/mnt/K" are equal for
+    /// Swift's `==` but are two mount points, so the second text is derived again.
+    @Test func unchangedTextCacheComparesBytes() {
+        let cache = UnchangedTextCache<String>()
+        _ = cache.value(for: "/mnt/\u{212A}") { $0 }
+        let second = cache.value(for: "/mnt/K") { $0 }
+        #expect(second.utf8.elementsEqual("/mnt/K".utf8))
+    }
+
     @Test func mountPointsExcludeReplacesTheDefault() throws {
         let kept = mountPoints(try collect(flags: ["collector.filesystem.mount-points-exclude": "^/run"]))
         #expect(kept.contains("/sys/fs/cgroup"))
