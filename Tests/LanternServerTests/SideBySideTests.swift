@@ -94,6 +94,9 @@ struct SideBySideTests {
             """.write(to: config, atomically: true, encoding: .utf8)
         let data = directory.appendingPathComponent("lantern-data").path
         let serverPort = TestSupport.freePort()
+        // Before Lantern's first scrape: the raw samples compared with promtool's dump reach
+        // back to here (Prometheus may take a while longer to come up under load).
+        let launched = Int64(Date().timeIntervalSince1970 * 1000)
         let server = try TestSupport.start(TestSupport.server, [
             "--config.file=\(config.path)", "--storage.tsdb.path=\(data)", "--web.listen-address=127.0.0.1:\(serverPort)",
             "--storage.tsdb.min-block-duration=10s", "--storage.tsdb.max-block-duration=30s",
@@ -170,7 +173,7 @@ struct SideBySideTests {
 
         // promtool on Lantern's directory: blocks listed, analyzed, and dumped as the API serves them.
         let dumpEnd = try #require(Self.committedTime(port: serverPort))
-        let everything = try #require(Self.rawSamples(port: serverPort, seconds: (dumpEnd - start) / 1000 + 60, at: dumpEnd))
+        let everything = try #require(Self.rawSamples(port: serverPort, seconds: (dumpEnd - launched) / 1000 + 60, at: dumpEnd))
         TestSupport.stop(server)
         let list = try await TestSupport.runAwaiting("/usr/bin/promtool", ["tsdb", "list", data], timeoutSeconds: 120)
         #expect(list.status == 0, "\(list.output)")
