@@ -5,7 +5,7 @@ import Testing
 /// lantern-exporter scraped by lantern-server at 1 s, next to Debian's Prometheus 2.42
 /// scraping the same exporter: same answers, crash safety, promtool, staleness.
 @Suite(.serialized) struct EndToEndTests {
-    @Test func scrapeQueryCrashAndStaleness() throws {
+    @Test func scrapeQueryCrashAndStaleness() async throws {
         let directory = try TestSupport.temporaryDirectory("server-e2e")
         defer { try? FileManager.default.removeItem(at: directory) }
         let exporterPort = TestSupport.freePort()
@@ -41,7 +41,7 @@ import Testing
         defer { if let prometheus, prometheus.isRunning { prometheus.terminate() } }
 
         // up == 1 through the API.
-        let up = TestSupport.waitFor(seconds: 20) { () -> [[String: Any]]? in
+        let up = await TestSupport.waitFor(seconds: 20) { () -> [[String: Any]]? in
             guard let result = TestSupport.vector(port: serverPort, "up"), let first = result.first,
                   let value = first["value"] as? [Any], value.last as? String == "1" else { return nil }
             return result
@@ -50,7 +50,7 @@ import Testing
         #expect((upResult[0]["metric"] as? [String: String]) == ["__name__": "up", "instance": "127.0.0.1:\(exporterPort)", "job": "node"])
 
         let rateQuery = "rate(node_cpu_seconds_total[5s])"
-        let rate = TestSupport.waitFor(seconds: 15) { () -> [[String: Any]]? in
+        let rate = await TestSupport.waitFor(seconds: 15) { () -> [[String: Any]]? in
             guard let result = TestSupport.vector(port: serverPort, rateQuery), !result.isEmpty else { return nil }
             return result
         }
@@ -60,7 +60,7 @@ import Testing
         if prometheus != nil {
             for query in ["up", rateQuery] {
                 let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                let theirs = TestSupport.waitFor(seconds: 20) { () -> [String: Any]? in
+                let theirs = await TestSupport.waitFor(seconds: 20) { () -> [String: Any]? in
                     guard let reply = TestSupport.json(port: prometheusPort, "/api/v1/query?query=\(encoded)"),
                           let result = (reply["data"] as? [String: Any])?["result"] as? [Any], !result.isEmpty else { return nil }
                     return reply
@@ -83,7 +83,7 @@ import Testing
         kill(server.processIdentifier, SIGKILL)
         server.waitUntilExit()
         server = try TestSupport.start(TestSupport.server, serverArguments, log: directory.appendingPathComponent("server2.log"))
-        let countAfter = TestSupport.waitFor(seconds: 20) { () -> Double? in
+        let countAfter = await TestSupport.waitFor(seconds: 20) { () -> Double? in
             guard let first = TestSupport.vector(port: serverPort, "count_over_time(up[1h])")?.first,
                   let value = (first["value"] as? [Any])?.last as? String else { return nil }
             return Double(value)
@@ -91,7 +91,7 @@ import Testing
         #expect((countAfter ?? 0) >= countBefore, "samples lost across kill -9")
 
         // promtool reads the data directory once blocks are cut.
-        let listed = TestSupport.waitFor(seconds: 30) { () -> String? in
+        let listed = await TestSupport.waitFor(seconds: 30) { () -> String? in
             guard let result = try? TestSupport.run("/usr/bin/promtool", ["tsdb", "list", data]), result.status == 0,
                   result.output.split(separator: "\n").count >= 2 else { return nil }
             return result.output
@@ -101,7 +101,7 @@ import Testing
         // Staleness: the exporter goes away, its series end at once (not after 5 minutes).
         exporter.terminate()
         exporter.waitUntilExit()
-        let stale = TestSupport.waitFor(seconds: 15) { () -> Bool? in
+        let stale = await TestSupport.waitFor(seconds: 15) { () -> Bool? in
             TestSupport.vector(port: serverPort, "node_load1")?.isEmpty == true ? true : nil
         }
         #expect(stale == true, "node_load1 still answered after the exporter stopped")
