@@ -104,25 +104,34 @@ final class BusHandle: @unchecked Sendable {
         UInt64(max(1, min(seconds * 1e6, 1e15)))
     }
 
-    /// Opens the first endpoint candidate that answers; the last failure otherwise.
+    /// Opens the first endpoint candidate that answers; otherwise fails naming every
+    /// address tried and why each failed.
     static func open(_ endpoint: BusEndpoint, timeout: Double, description: String) throws(BusError) -> BusHandle {
-        var lastError = BusError(name: "", message: "no bus address", errno: EINVAL)
+        var failures: [BusError] = []
         for candidate in endpoint.candidates {
             do {
                 return try open(address: candidate.address, isBus: candidate.isBus, timeout: timeout, description: description)
             } catch {
-                lastError = error
+                failures.append(error)
             }
         }
-        throw lastError
+        throw BusError(combining: failures)
     }
 
     private static func open(address: String, isBus: Bool, timeout: Double, description: String) throws(BusError) -> BusHandle {
+        let what = "connecting to \(address)"
+        // A socket file that is not there cannot be connected to. One system call finds
+        // that out, where sd-bus takes eleven (a socket, both buffers sized and read back,
+        // the failing connect, close): every scrape, on hosts and containers without
+        // systemd or a system bus. The error is the one sd-bus gives.
+        if let path = BusEndpoint.socketPath(of: address), access(path, F_OK) != 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw BusError(code: -code, doing: what) }
+        }
         var raw: OpaquePointer?
         var result = sd_bus_new(&raw)
         guard result >= 0, let raw else { throw BusError(code: result, doing: "creating a bus connection") }
         let handle = BusHandle(pointer: raw)
-        let what = "connecting to \(address)"
         result = sd_bus_set_address(raw, address)
         if result >= 0 { result = sd_bus_set_bus_client(raw, isBus ? 1 : 0) }
         if result >= 0 { result = sd_bus_set_description(raw, description) }

@@ -29,6 +29,16 @@ public enum BusEndpoint: Sendable, Equatable {
         }
     }
 
+    /// The socket file of a plain `unix:path=` address: one address, no other keys, no
+    /// escaped bytes. Nil for any other address, which only sd-bus interprets.
+    static func socketPath(of address: String) -> String? {
+        let prefix = "unix:path="
+        guard address.hasPrefix(prefix) else { return nil }
+        let path = address.dropFirst(prefix.count)
+        guard !path.isEmpty, !path.contains(where: { $0 == "," || $0 == ";" || $0 == "%" }) else { return nil }
+        return String(path)
+    }
+
     static var systemBusAddress: String {
         if let value = getenv("DBUS_SYSTEM_BUS_ADDRESS"), value.pointee != 0 { return String(cString: value) }
         return defaultSystemBusAddress

@@ -31,6 +31,17 @@ public struct BusError: Error, CustomStringConvertible, Sendable, Equatable {
         self.init(name: name, message: "\(what): \(message)", errno: errnoValue)
     }
 
+    /// The failures of every address tried, in order, as one: each one's text, the last
+    /// one's name and errno.
+    init(combining failures: [BusError]) {
+        guard let last = failures.last else {
+            self.init(name: "", message: "no bus address", errno: EINVAL)
+            return
+        }
+        let message = (failures.dropLast().map(\.description) + [last.message]).joined(separator: "; ")
+        self.init(name: last.name, message: message, errno: last.errno)
+    }
+
     /// The call did not get an answer within the timeout.
     public var isTimeout: Bool {
         errno == ETIMEDOUT || name == "org.freedesktop.DBus.Error.Timeout" || name == "org.freedesktop.DBus.Error.NoReply"
