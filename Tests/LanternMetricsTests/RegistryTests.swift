@@ -313,17 +313,38 @@ struct RegistryTests {
         }
     }
 
-    @Test func sinkFindsFamiliesAddedInTurn() {
-        // One series per family in turn (as per-device collectors add them), past the
-        // number of families found by scanning.
-        let descriptors = (0..<20).map { MetricDescriptor(name: "f\($0)", help: "", type: .gauge, labels: ["device"]) }
+    @Test(arguments: [20, 64, 65, 150])
+    func sinkFindsFamiliesAddedInTurn(families count: Int) {
+        // One series per family in turn (as per-device collectors add them), below and
+        // past the number of families found by scanning their keys.
+        let descriptors = (0..<count).map { MetricDescriptor(name: "f\($0)", help: "", type: .gauge, labels: ["device"]) }
         let sink = MetricSink()
         for device in ["eth0", "eth1", "lo"] {
             for descriptor in descriptors { sink.add(descriptor, 1, device) }
             sink.add(descriptors[3], 2, device + "-again")
+            // Another descriptor of the same name (its own strings) finds the same family.
+            sink.add(MetricDescriptor(name: "f" + "\(count - 1)", help: "", type: .gauge, labels: ["device"]), 3, device + "-copy")
         }
         #expect(sink.families.map(\.name) == descriptors.map(\.name))
-        #expect(sink.families.allSatisfy { $0.metrics.count == ($0.name == "f3" ? 6 : 3) })
+        #expect(sink.families.allSatisfy { $0.metrics.count == ($0.name == "f3" || $0.name == "f\(count - 1)" ? 6 : 3) })
         #expect(sink.families[0].metrics.map { $0.labels } == ["eth0", "eth1", "lo"].map { [Label("device", $0)] })
+        #expect(sink.problems.isEmpty)
+    }
+
+    @Test(arguments: [10, 100])
+    func sinkJoinsWholeFamiliesOfTheSameName(families count: Int) {
+        // The textfile collector's path: whole families, joined by name with help and type checked.
+        let sink = MetricSink()
+        for round in 0..<2 {
+            for index in 0..<count {
+                sink.add(family: MetricFamily(name: "t\(index)", help: "h", type: .counter, metrics: [
+                    Metric(labels: [Label("round", "\(round)")], value: .scalar(1))]))
+            }
+        }
+        sink.add(family: MetricFamily(name: "t\(count - 1)", help: "other", type: .counter, metrics: [
+            Metric(labels: [], value: .scalar(1))]))
+        #expect(sink.families.map(\.name) == (0..<count).map { "t\($0)" })
+        #expect(sink.families.allSatisfy { $0.metrics.map { $0.labels[0].value } == ["0", "1"] })
+        #expect(sink.problems == ["metric family t\(count - 1) emitted twice with different help or type"])
     }
 }

@@ -110,22 +110,31 @@ extension NameEscaping {
 /// Writes `text` with `\` as `\\`, newline as `\n` and, when asked, `"` as `\"`
 /// (client_golang `writeEscapedString`). Runs between escaped bytes are copied whole.
 func appendEscaped(_ text: String, escapingQuotes: Bool, to buffer: inout [UInt8]) {
-    var text = text
-    text.withUTF8 { bytes in
-        var runStart = 0
-        for index in bytes.indices {
-            let escaped: UInt8
-            switch bytes[index] {
-            case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
-            case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
-            case UInt8(ascii: "\"") where escapingQuotes: escaped = UInt8(ascii: "\"")
-            default: continue
-            }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            buffer.append(UInt8(ascii: "\\"))
-            buffer.append(escaped)
-            runStart = index + 1
-        }
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+    // The UTF-8 view's storage is read in place (native strings, the only kind on
+    // Linux); `withUTF8` needs a mutable copy, one retain and release per label value.
+    let appended: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+        appendEscaped(bytes, escapingQuotes: escapingQuotes, to: &buffer)
     }
+    if appended == nil {
+        var text = text
+        text.withUTF8 { appendEscaped($0, escapingQuotes: escapingQuotes, to: &buffer) }
+    }
+}
+
+private func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, escapingQuotes: Bool, to buffer: inout [UInt8]) {
+    var runStart = 0
+    for index in bytes.indices {
+        let escaped: UInt8
+        switch bytes[index] {
+        case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+        case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+        case UInt8(ascii: "\"") where escapingQuotes: escaped = UInt8(ascii: "\"")
+        default: continue
+        }
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        buffer.append(UInt8(ascii: "\\"))
+        buffer.append(escaped)
+        runStart = index + 1
+    }
+    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
 }

@@ -14,6 +14,8 @@ public struct MetricDescriptor: Sendable, Hashable {
     /// For each position of the exposed (name-sorted) label list: the index into
     /// `constLabels + values` it comes from.
     @usableFromInline let exposedOrder: [Int]
+    /// `MetricSink.familyKey(of: name)`: how a sink finds this family among the others.
+    let familyKey: UInt64
 
     public init(
         name: String, help: String, type: MetricType,
@@ -26,6 +28,7 @@ public struct MetricDescriptor: Sendable, Hashable {
         self.constLabels = constLabels
         let allNames = constLabels.map(\.name) + variableLabels
         self.exposedOrder = allNames.indices.sorted { allNames[$0].utf8Precedes(allNames[$1]) }
+        self.familyKey = MetricSink.familyKey(of: name)
     }
 
     /// Builds a series' label list, sorted by label name as the encoders expect.

@@ -2,9 +2,11 @@
 /// run; not shared between threads.
 public final class MetricSink {
     public private(set) var families: [MetricFamily] = []
+    /// Each family's `familyKey(of:)`, by position: a new family (half of an exporter's
+    /// series start one) is told apart from the others by comparing integers, not names.
+    private var familyKeys: [UInt64] = []
     /// Family positions by name, made only once the sink holds more families than a
-    /// short scan suits: most collectors report a handful, and hashing each name (and
-    /// growing the table) was a visible part of every scrape.
+    /// scan of the keys suits (a textfile collector relaying many families).
     private var familyIndex: [String: Int] = [:]
     /// The family the last sample went to: collectors mostly add a family's series one
     /// after another, or one series of each family in turn (per device), so the last
@@ -52,14 +54,15 @@ public final class MetricSink {
     /// such as the textfile collector). Series are appended to an existing family of
     /// the same name when help and type agree.
     public func add(family: MetricFamily) {
-        if let index = position(of: family.name) {
+        let key = Self.familyKey(of: family.name)
+        if let index = position(of: family.name, key: key) {
             guard families[index].help == family.help, families[index].type == family.type else {
                 problems.append("metric family \(family.name) emitted twice with different help or type")
                 return
             }
             families[index].metrics.append(contentsOf: family.metrics)
         } else {
-            appendFamily(family)
+            appendFamily(family, key: key)
         }
     }
 
@@ -76,48 +79,63 @@ public final class MetricSink {
         appendChecked(descriptor, Metric(labels: labels, value: value))
     }
 
-    /// Adds a series whose labels match the descriptor.
-    private func appendChecked(_ descriptor: MetricDescriptor, _ metric: Metric) {
-        if let index = position(of: descriptor.name) {
+    /// Adds a series whose labels match the descriptor. The series is consumed, not
+    /// copied (a copy retained its labels and value once more).
+    private func appendChecked(_ descriptor: MetricDescriptor, _ metric: consuming Metric) {
+        if let index = position(of: descriptor.name, key: descriptor.familyKey) {
             families[index].metrics.append(metric)
             lastFamily = index
         } else {
-            appendFamily(MetricFamily(name: descriptor.name, help: descriptor.help, type: descriptor.type, metrics: [metric]))
+            appendFamily(
+                MetricFamily(name: descriptor.name, help: descriptor.help, type: descriptor.type, metrics: [metric]),
+                key: descriptor.familyKey)
         }
     }
 
-    /// Up to this many families are found by comparing names one by one.
-    private static let scanLimit = 12
+    /// Up to this many families are found by scanning their keys.
+    private static let scanLimit = 64
 
-    private func position(of name: String) -> Int? {
+    private func position(of name: String, key: UInt64) -> Int? {
         // One read of each property: every access to a class's stored property is
         // checked for exclusivity at run time.
-        let families = self.families, lastFamily = self.lastFamily
-        let count = families.count
+        let keys = self.familyKeys, lastFamily = self.lastFamily
+        let count = keys.count
         if lastFamily >= 0 {
-            if families[lastFamily].name == name { return lastFamily }
+            if keys[lastFamily] == key && families[lastFamily].name == name { return lastFamily }
             let next = lastFamily + 1 == count ? 0 : lastFamily + 1
-            if families[next].name == name { return next }
+            if keys[next] == key && families[next].name == name { return next }
         }
         if count > Self.scanLimit { return familyIndex[name] }
         var index = 0
         while index < count {
-            if families[index].name == name { return index }
+            // Names are compared only where the keys agree: a key is a hash, not a name.
+            if keys[index] == key && families[index].name == name { return index }
             index += 1
         }
         return nil
     }
 
-    private func appendFamily(_ family: MetricFamily) {
+    private func appendFamily(_ family: consuming MetricFamily, key: UInt64) {
+        let name = family.name
         lastFamily = families.count
         families.append(family)
-        if families.count > Self.scanLimit {
+        familyKeys.append(key)
+        if lastFamily >= Self.scanLimit {
             if familyIndex.isEmpty {
-                familyIndex.reserveCapacity(4 * Self.scanLimit)
+                familyIndex.reserveCapacity(2 * Self.scanLimit)
                 for (index, known) in families.enumerated() { familyIndex[known.name] = index }
             } else {
-                familyIndex[family.name] = lastFamily
+                familyIndex[name] = lastFamily
             }
         }
+    }
+
+    /// 64-bit FNV-1a of a family name's UTF-8 bytes, worked out once per descriptor.
+    static func familyKey(of name: String) -> UInt64 {
+        var key: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 {
+            key = (key ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return key
     }
 }
