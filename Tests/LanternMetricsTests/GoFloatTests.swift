@@ -110,6 +110,50 @@ struct GoFloatTests {
         }
     }
 
+    /// The few-decimals path writes the general path's bytes wherever it answers, and it
+    /// answers for the values it is for (a handful of decimal places).
+    @Test func fewDecimalsPathHasTheGeneralPathsDigits() {
+        var generator = SystemRandomNumberGenerator()
+        var answered = 0, decimalsAnswered = 0, decimals = 0
+        func check(_ value: Double) -> Bool {
+            var fast = Array("x ".utf8), general = Array("x ".utf8)
+            guard GoFloat.appendFewDecimals(value, to: &fast) else {
+                #expect(fast.text == "x ")
+                return false
+            }
+            ShortestDigits(value).layOut(negative: value < 0, into: &general)
+            #expect(fast.text == general.text, "\(value)")
+            answered += 1
+            return true
+        }
+        for _ in 0..<20_000 {
+            // Decimals as collectors read them: an integer of up to 12 digits over 10^1...10^12.
+            let places = Int.random(in: 1...12, using: &generator)
+            let mantissa = Double(Int64.random(in: 1...999_999_999_999, using: &generator))
+            let decimal = mantissa / [1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12][places - 1]
+            if decimal.rounded(.towardZero) != decimal && decimal.significandBitPattern != 0 {
+                decimals += 1
+                if check(decimal) { decimalsAnswered += 1 }
+            }
+            for value in [
+                Double(bitPattern: generator.next()), Double.random(in: 0..<1, using: &generator),
+                Double.random(in: 0..<1e6, using: &generator), Double.random(in: 1e-7..<1e-3, using: &generator),
+                -Double.random(in: 0..<1e15, using: &generator), decimal.nextUp, decimal.nextDown,
+            ] where value.isFinite && value != 0 {
+                _ = check(value)
+            }
+        }
+        // Powers of two, values past 2^53 and digits past 2^53 are left to the general path.
+        for value in [0.5, 0.25, 103.97500000000001, 2.5e16, 1e-300, .leastNonzeroMagnitude] {
+            #expect(!check(value), "\(value)")
+        }
+        for value in [0.1, 2.5, 0.21, 118_821.284256, 123_456.7, 1.073e-06, 0.00012345, -2.5e-7, 1.25, 7.0625, 42, 1e6, 1_234_500] {
+            #expect(check(value), "\(value)")
+        }
+        #expect(decimalsAnswered == decimals)
+        #expect(answered > 20_000)
+    }
+
     @Test func decimalIntegers() {
         var buffer: [UInt8] = []
         GoFloat.appendDecimal(Int64.min, to: &buffer)

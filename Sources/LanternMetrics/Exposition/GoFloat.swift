@@ -44,8 +44,8 @@ public enum GoFloat {
             appendIntegral(Int64(x), to: &buffer)
             return
         }
-        let digits = ShortestDigits(x)
-        digits.layOut(negative: x < 0, into: &buffer)
+        if appendFewDecimals(x, to: &buffer) { return }
+        ShortestDigits(x).layOut(negative: x < 0, into: &buffer)
     }
 
     /// The text format 0.0.4 writer's float (client_golang `writeFloat`): Go's 'g'
@@ -156,7 +156,7 @@ public enum GoFloat {
 
 /// Shortest round-trip decimal digits of a finite nonzero Double, as Go's `decimalSlice`:
 /// value = 0.d1d2...dn × 10^decimalPoint, with no leading or trailing zero digits.
-private struct ShortestDigits {
+struct ShortestDigits {
     /// ASCII digits; at most 17 for a Double.
     var digits: [UInt8] = []
     var decimalPoint = 0
@@ -200,13 +200,18 @@ private struct ShortestDigits {
     /// Go's 'g' with shortest precision: %e iff exponent < -4 or >= 6 (Go uses precision
     /// 6 for this test when asked for the shortest form), else %f with just the digits.
     func layOut(negative: Bool, into buffer: inout [UInt8]) {
+        digits.withUnsafeBufferPointer { Self.layOut($0, decimalPoint: decimalPoint, negative: negative, into: &buffer) }
+    }
+
+    /// The same for digits d1...dn and the value 0.d1...dn × 10^decimalPoint.
+    static func layOut(_ digits: UnsafeBufferPointer<UInt8>, decimalPoint: Int, negative: Bool, into buffer: inout [UInt8]) {
         if negative { buffer.append(UInt8(ascii: "-")) }
         let exponent = decimalPoint - 1
         if exponent < -4 || exponent >= 6 {
             buffer.append(digits[0])
             if digits.count > 1 {
                 buffer.append(UInt8(ascii: "."))
-                buffer.append(contentsOf: digits[1...])
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[1...]))
             }
             buffer.append(UInt8(ascii: "e"))
             buffer.append(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
@@ -221,9 +226,9 @@ private struct ShortestDigits {
             buffer.append(contentsOf: digits)
             buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: decimalPoint - digits.count))
         } else {
-            buffer.append(contentsOf: digits[..<decimalPoint])
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[..<decimalPoint]))
             buffer.append(UInt8(ascii: "."))
-            buffer.append(contentsOf: digits[decimalPoint...])
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[decimalPoint...]))
         }
     }
 }
