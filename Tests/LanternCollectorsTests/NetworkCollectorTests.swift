@@ -327,13 +327,17 @@ final class NetClassFixture {
         #expect(RouteNeighbor.parse(short) == nil)
     }
 
-    /// Devices are named per index (SIOCGIFNAME); an index no device has is nil.
-    @Test func interfaceNamesByIndex() throws {
+    /// Devices are named per index (SIOCGIFNAME) on a netlink socket of any protocol; an
+    /// index no device has is nil.
+    @Test(arguments: [NetlinkSocket.route, NetlinkSocket.socketDiagnostics, NetlinkSocket.generic])
+    func interfaceNamesByIndex(netlinkProtocol: Int32) throws {
         let loopback = Int32(if_nametoindex("lo"))
         try #require(loopback > 0)
-        #expect(InterfaceName.ofIndex(loopback) == "lo")
-        #expect(InterfaceName.ofIndex(Int32.max) == nil)
-        #expect(InterfaceName.ofIndex(0) == nil)
+        let socket = try NetlinkSocket(protocol: netlinkProtocol)
+        #expect(socket.interfaceName(ofIndex: loopback) == "lo")
+        #expect(socket.interfaceName(ofIndex: Int32.max) == nil)
+        #expect(socket.interfaceName(ofIndex: 0) == nil)
+        #expect(socket.interfaceName(ofIndex: -1) == nil)
     }
 
     /// The netlink path on this host: a permanent neighbour added on a veth is counted.

@@ -105,10 +105,34 @@ import Testing
             .dump(type: RouteLink.getLink, body: [UInt8](repeating: 0, count: RouteLink.headerSize))
         let bytes = links.map { Array($0.payload) }
         #expect(links.contains { RouteLink.parse($0)?.name == "lo" })
-        _ = try RouteNeighbor.dumpIPv4()
+        _ = try NetlinkSocket.withKept(protocol: NetlinkSocket.route) { socket throws(NetlinkError) in try RouteNeighbor.dumpIPv4(on: socket) }
         _ = try RouteLink.dump()
         #expect(links.map { Array($0.payload) } == bytes)
         #expect(links.contains { RouteLink.parse($0)?.name == "lo" })
+    }
+
+    /// A socket is kept between dumps and given to one user at a time, for its protocol
+    /// only. NETLINK_USERSOCK: no other test asks for one, so nothing else takes it.
+    @Test func socketsAreKeptPerProtocolAndLentOneAtATime() throws {
+        let userSocket: Int32 = 2
+        let first = try NetlinkSocket.withKept(protocol: userSocket) { $0 }
+        let again = try NetlinkSocket.withKept(protocol: userSocket) { outer throws(NetlinkError) in
+            let inner = try NetlinkSocket.withKept(protocol: userSocket) { $0 }
+            #expect(inner !== outer)
+            return outer
+        }
+        #expect(again === first)
+        #expect(first.netlinkProtocol == userSocket)
+    }
+
+    /// The kernel's refusal ends its answer: the same socket then carries the next dump.
+    @Test func aRefusedRequestLeavesTheSocketReadyForTheNext() throws {
+        let socket = try NetlinkSocket(protocol: NetlinkSocket.route)
+        #expect(throws: NetlinkError.self) { try socket.dump(type: 0x7ff0, body: [UInt8](repeating: 0, count: RouteLink.headerSize)) }
+        let links = try socket.dump(type: RouteLink.getLink, body: [UInt8](repeating: 0, count: RouteLink.headerSize))
+        #expect(links.contains { RouteLink.parse($0)?.name == "lo" })
+        let neighbors = try RouteNeighbor.dumpIPv4(on: socket)
+        #expect(neighbors.allSatisfy { $0.interfaceIndex > 0 })
     }
 
     @Test func liveLoopbackDump() throws {

@@ -112,8 +112,14 @@ private func diagMessage(state: UInt8, sourcePort: UInt16 = 0, destinationPort: 
         #expect((values["state=\"rx_queued_bytes\""] ?? 0) >= 100)
 
         pair.closeAll()
-        let after = try InetDiagSocket.dumpTCP(family: family)
-        #expect(!after.contains { $0.sourcePort == pair.port && $0.state == 10 })
+        // A child another test forks at that moment holds the listener until its exec
+        // closes it (the sockets are close-on-exec): look again briefly, not forever.
+        var listening = true
+        for _ in 0..<100 where listening {
+            listening = try InetDiagSocket.dumpTCP(family: family).contains { $0.sourcePort == pair.port && $0.state == 10 }
+            if listening { usleep(10_000) }
+        }
+        #expect(!listening, "the listener is still there after close: \(shell("ss -tlnpe 'sport = :\(pair.port)'").output)")
     }
 }
 
@@ -158,6 +164,7 @@ private final class LoopbackConnection {
         guard Self.call(&address, { connect(client, $0, length) }) == 0 else { throw CollectorError("connect: errno \(errno)") }
         let server = accept(listener, nil, nil)
         guard server >= 0 else { throw CollectorError("accept: errno \(errno)") }
+        _ = fcntl(server, F_SETFD, FD_CLOEXEC)
         descriptors.append(server)
         let payload = [UInt8](repeating: 0x61, count: unreadBytes)
         guard send(client, payload, payload.count, 0) == payload.count else { throw CollectorError("send: errno \(errno)") }
@@ -181,8 +188,10 @@ private final class LoopbackConnection {
         return ioctl(descriptor, UInt(FIONREAD), &count) == 0 ? Int(count) : 0
     }
 
+    /// Close-on-exec: the parallel tests start processes (ip, FUSE servers, shells), and a
+    /// listener inherited by one outlives `closeAll` for as long as that process runs.
     private static func open(_ family: Int32) throws -> Int32 {
-        let descriptor = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw CollectorError("socket: errno \(errno)") }
         return descriptor
     }

@@ -10,8 +10,7 @@ enum GenericNetlink {
 
     /// The families the kernel has registered, by name.
     static func families() throws(NetlinkError) -> [String: UInt16] {
-        let socket = try NetlinkSocket(protocol: NetlinkSocket.generic)
-        let messages = try socket.dump(type: controllerType, body: [commandGetFamily, 1, 0, 0])
+        let messages = try NetlinkSocket.dump(protocol: NetlinkSocket.generic, type: controllerType, body: [commandGetFamily, 1, 0, 0])
         var result: [String: UInt16] = [:]
         for message in messages {
             if let (name, id) = family(in: message) { result[name] = id }

@@ -228,7 +228,7 @@ struct Nl80211Client {
     }
 
     private func dump(_ body: [UInt8]) throws(NetlinkError) -> [NetlinkMessage] {
-        try NetlinkSocket(protocol: NetlinkSocket.generic).dump(type: familyID, body: body)
+        try NetlinkSocket.dump(protocol: NetlinkSocket.generic, type: familyID, body: body)
     }
 
     private func decode<Value>(

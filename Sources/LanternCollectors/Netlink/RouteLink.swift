@@ -19,9 +19,8 @@ struct RouteLink: Equatable {
 
     /// Every link of the host (of the network namespace the process is in).
     static func dump() throws(NetlinkError) -> [RouteLink] {
-        let socket = try NetlinkSocket(protocol: NetlinkSocket.route)
-        let messages = try socket.dump(type: getLink, body: [UInt8](repeating: 0, count: headerSize))
-        return messages.compactMap(parse)
+        try NetlinkSocket.dump(protocol: NetlinkSocket.route, type: getLink, body: [UInt8](repeating: 0, count: headerSize))
+            .compactMap(parse)
     }
 
     /// One RTM_NEWLINK message; nil for other types or a body shorter than ifinfomsg.

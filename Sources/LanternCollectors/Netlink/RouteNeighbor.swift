@@ -17,9 +17,8 @@ struct RouteNeighbor: Equatable {
         0x10: "probe", 0x20: "failed", 0x40: "noarp", 0x80: "permanent",
     ]
 
-    /// The IPv4 neighbour table.
-    static func dumpIPv4() throws(NetlinkError) -> [RouteNeighbor] {
-        let socket = try NetlinkSocket(protocol: NetlinkSocket.route)
+    /// The IPv4 neighbour table, asked over `socket` (an rtnetlink one).
+    static func dumpIPv4(on socket: NetlinkSocket) throws(NetlinkError) -> [RouteNeighbor] {
         var body = [UInt8](repeating: 0, count: headerSize)
         body[0] = familyIPv4
         return try socket.dump(type: getNeighbor, body: body).compactMap(parse)

@@ -30,9 +30,8 @@ struct RouteQdisc: Equatable {
     /// Every qdisc of the host, named after its interface (RTM_GETLINK).
     static func dump() throws(NetlinkError) -> [RouteQdisc] {
         let names = Dictionary(try RouteLink.dump().map { ($0.index, $0.name) }) { first, _ in first }
-        let socket = try NetlinkSocket(protocol: NetlinkSocket.route)
         var qdiscs: [RouteQdisc] = []
-        for message in try socket.dump(type: getQdisc, body: [UInt8](repeating: 0, count: headerSize)) {
+        for message in try NetlinkSocket.dump(protocol: NetlinkSocket.route, type: getQdisc, body: [UInt8](repeating: 0, count: headerSize)) {
             guard var qdisc = parse(message) else { continue }
             qdisc.interfaceName = names[qdisc.interfaceIndex] ?? ""
             qdiscs.append(qdisc)

@@ -37,9 +37,8 @@ struct Route: Equatable {
 
     /// Every route of every table, IPv4 and IPv6 (an AF_UNSPEC dump).
     static func dump() throws(NetlinkError) -> [Route] {
-        let socket = try NetlinkSocket(protocol: NetlinkSocket.route)
         var routes: [Route] = []
-        for message in try socket.dump(type: getRoute, body: [UInt8](repeating: 0, count: headerSize)) {
+        for message in try NetlinkSocket.dump(protocol: NetlinkSocket.route, type: getRoute, body: [UInt8](repeating: 0, count: headerSize)) {
             do {
                 if let route = try parse(message) { routes.append(route) }
             } catch {

@@ -29,9 +29,8 @@ struct InetDiagSocket: Equatable {
 
     /// Every TCP socket of `family` (AF_INET or AF_INET6) in this network namespace.
     static func dumpTCP(family: Int32) throws(NetlinkError) -> [InetDiagSocket] {
-        let socket = try NetlinkSocket(protocol: NetlinkSocket.socketDiagnostics)
-        let messages = try socket.dump(type: socketDiagByFamily, body: request(family: family))
-        return messages.compactMap(parse)
+        try NetlinkSocket.dump(protocol: NetlinkSocket.socketDiagnostics, type: socketDiagByFamily, body: request(family: family))
+            .compactMap(parse)
     }
 
     static func request(family: Int32) -> [UInt8] {

@@ -29,14 +29,19 @@ public struct ARPCollector: Collector {
         var entries: [String: Int] = [:]
         var states: [String: [String: Int]] = [:]
         if options.netlink {
-            var names: [Int32: String] = [:]
-            for neighbor in try RouteNeighbor.dumpIPv4() {
-                // A neighbour of a device that just went away counts under "", as before.
-                let device = names[neighbor.interfaceIndex] ?? InterfaceName.ofIndex(neighbor.interfaceIndex) ?? ""
-                names[neighbor.interfaceIndex] = device
-                // NOARP entries are not in /proc/net/arp; they only count as a state.
-                if neighbor.state & RouteNeighbor.stateNoARP == 0 { entries[device, default: 0] += 1 }
-                states[device, default: [:]][RouteNeighbor.stateNames[neighbor.state] ?? "", default: 0] += 1
+            // Devices are named one index at a time (as node_exporter's `net.InterfaceByIndex`)
+            // on the dump's own socket: the table usually names one or two, where an
+            // RTM_GETLINK dump would render every link's statistics.
+            try NetlinkSocket.withKept(protocol: NetlinkSocket.route) { socket throws(NetlinkError) in
+                var names: [Int32: String] = [:]
+                for neighbor in try RouteNeighbor.dumpIPv4(on: socket) {
+                    // A neighbour of a device that just went away counts under "", as before.
+                    let device = names[neighbor.interfaceIndex] ?? socket.interfaceName(ofIndex: neighbor.interfaceIndex) ?? ""
+                    names[neighbor.interfaceIndex] = device
+                    // NOARP entries are not in /proc/net/arp; they only count as a state.
+                    if neighbor.state & RouteNeighbor.stateNoARP == 0 { entries[device, default: 0] += 1 }
+                    states[device, default: [:]][RouteNeighbor.stateNames[neighbor.state] ?? "", default: 0] += 1
+                }
             }
         } else {
             for device in try KernelFile.parse(paths.proc("net/arp"), with: ProcNetARP.devices) {
