@@ -31,8 +31,15 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// By bytes, as Prometheus tells series apart: `{unit="K"}` and `{unit="\u{212A}"}` are two
     /// series, though Swift's `==` on their values is true (and their hashes equal).
     public static func == (lhs: Labels, rhs: Labels) -> Bool {
-        lhs.cachedHash == rhs.cachedHash && lhs.pairs.count == rhs.pairs.count
-            && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name.utf8Equals($1.name) && $0.value.utf8Equals($1.value) }
+        guard lhs.cachedHash == rhs.cachedHash, lhs.pairs.count == rhs.pairs.count else { return false }
+        // Copies of one set share their pairs' storage (a series' labels at every step of
+        // a query): equal without a look at the bytes, as Array's own `==` answers.
+        if lhs.sharesPairStorage(with: rhs) { return true }
+        return zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name.utf8Equals($1.name) && $0.value.utf8Equals($1.value) }
+    }
+
+    private func sharesPairStorage(with other: Labels) -> Bool {
+        pairs.withUnsafeBufferPointer { mine in other.pairs.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress } }
     }
 
     /// Builds a label set from pairs in any order; a later duplicate name wins.
@@ -108,8 +115,10 @@ public struct Labels: Sendable, Hashable, Comparable, CustomStringConvertible {
         let count = min(lhs.pairs.count, rhs.pairs.count)
         for index in 0..<count {
             let left = lhs.pairs[index], right = rhs.pairs[index]
-            if !left.name.utf8Equals(right.name) { return left.name.utf8Precedes(right.name) }
-            if !left.value.utf8Equals(right.value) { return left.value.utf8Precedes(right.value) }
+            let byName = left.name.utf8Compare(right.name)
+            if byName != 0 { return byName < 0 }
+            let byValue = left.value.utf8Compare(right.value)
+            if byValue != 0 { return byValue < 0 }
         }
         return lhs.pairs.count < rhs.pairs.count
     }
