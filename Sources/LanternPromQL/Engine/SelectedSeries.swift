@@ -34,10 +34,16 @@ struct SelectedSeries {
             for (matchers, span) in spans {
                 var set = try querier.select(matchers, hints: SelectHints(start: span.mint, end: span.maxt, range: span.range))
                 var stored: [Stored] = []
+                // Read into one buffer, then copied at its size: a new array per series grew by
+                // doubling, a reallocation and copy per doubling (~7 for 2 minutes at 2 s).
+                var buffer: [Point] = []
                 while let series = try set.next() {
                     try limits.check()
-                    let points = try SelectedSeries.read(series, span)
-                    if !points.isEmpty { stored.append(Stored(id: storedCount + stored.count, labels: series.labels, points: points)) }
+                    try SelectedSeries.read(series, span, into: &buffer)
+                    if !buffer.isEmpty {
+                        let points = buffer.withUnsafeBufferPointer { Array($0) }
+                        stored.append(Stored(id: storedCount + stored.count, labels: series.labels, points: points))
+                    }
                 }
                 seriesByMatchers[matchers] = stored
                 storedCount += stored.count
@@ -49,12 +55,13 @@ struct SelectedSeries {
         }
     }
 
-    /// The samples of `series` in the span; for a selector read only at known times, just
-    /// the sample each of those times sees (the latest at or before it).
-    private static func read(_ series: any StoredSeries, _ span: Span) throws -> [Point] {
+    /// The samples of `series` in the span, into `points` (emptied first); for a selector
+    /// read only at known times, just the sample each of those times sees (the latest at
+    /// or before it).
+    private static func read(_ series: any StoredSeries, _ span: Span, into points: inout [Point]) throws {
+        points.removeAll(keepingCapacity: true)
         var iterator = series.makeSampleIterator()
-        var points: [Point] = []
-        guard try iterator.seek(to: span.mint) else { return points }
+        guard try iterator.seek(to: span.mint) else { return }
         var previous: Point?
         repeat {
             let point = iterator.current
@@ -67,7 +74,6 @@ struct SelectedSeries {
             }
         } while try iterator.next()
         if let kept = previous, let reads = span.reads, reads.anyRead(from: kept.timestamp, before: .max) { points.append(kept) }
-        return points
     }
 
     /// What a selector's uses need: samples in `[mint, maxt]`, the longest range, and the

@@ -63,8 +63,8 @@ struct ChunkSampleIterator: SampleIterator {
     private(set) var current = Point(0, 0)
 
     init(chunks: [ChunkSource], minTime: Int64, maxTime: Int64, reportCorruption: @escaping (Error) -> Void) {
-        // Head and blocks each list a series' chunks in time order; only a merge of both
-        // (rare: a block being written while the head still holds its range) needs sorting.
+        // Head and blocks each list a series' chunks in time order, and the querier merges
+        // them in time order: sorted here only if a source did not.
         let ordered = zip(chunks, chunks.dropFirst()).allSatisfy { $0.minTime <= $1.minTime }
         remaining = (ordered ? chunks : chunks.sorted { $0.minTime < $1.minTime })[...]
         self.minTime = minTime

@@ -21,7 +21,8 @@ struct TSDBQuerier: Querier {
         let start = max(minTime, hints.start), end = min(maxTime, hints.end)
         let headSeries = database.state.withLock { state in state.head.select(matchers, minTime: start, maxTime: end) }
         // Each source sorted by labels, then merged: a series in several of them gets the
-        // chunks of all, the head's first, then the blocks' in their order.
+        // chunks of all in time order (the head's first, then the blocks' in their order,
+        // among chunks starting at once).
         var merged = headSeries.map { series in
             SelectedChunks(labels: series.labels, chunks: series.chunks.map { chunk in
                 ChunkSource(minTime: chunk.minTime, maxTime: chunk.maxTime, location: .head(chunk.bytes))
@@ -99,7 +100,7 @@ private struct SelectedChunks {
     var chunks: [ChunkSource]
 
     /// Merges two lists sorted by labels into one; equal label sets become one entry
-    /// with `earlier`'s chunks first.
+    /// with the chunks of both (`mergedInTimeOrder`).
     static func merge(_ earlier: [SelectedChunks], _ later: [SelectedChunks]) -> [SelectedChunks] {
         if earlier.isEmpty { return later }
         if later.isEmpty { return earlier }
@@ -109,7 +110,7 @@ private struct SelectedChunks {
         while left < earlier.count, right < later.count {
             let a = earlier[left], b = later[right]
             if a.labels == b.labels {
-                result.append(SelectedChunks(labels: a.labels, chunks: a.chunks + b.chunks))
+                result.append(SelectedChunks(labels: a.labels, chunks: mergedInTimeOrder(a.chunks, b.chunks)))
                 left += 1
                 right += 1
             } else if a.labels < b.labels {
@@ -122,6 +123,28 @@ private struct SelectedChunks {
         }
         result += earlier[left...]
         result += later[right...]
+        return result
+    }
+
+    /// Two chunk lists, each in time order, merged by first timestamp, `earlier`'s first
+    /// among equal ones: the order a stable sort of both gives, so the sample iterator
+    /// does not sort (appended, a block's chunks followed the newer head's: every series
+    /// in both was sorted again).
+    static func mergedInTimeOrder(_ earlier: [ChunkSource], _ later: [ChunkSource]) -> [ChunkSource] {
+        var result: [ChunkSource] = []
+        result.reserveCapacity(earlier.count + later.count)
+        var left = earlier[...], right = later[...]
+        while let a = left.first, let b = right.first {
+            if b.minTime < a.minTime {
+                result.append(b)
+                right.removeFirst()
+            } else {
+                result.append(a)
+                left.removeFirst()
+            }
+        }
+        result += left
+        result += right
         return result
     }
 }
