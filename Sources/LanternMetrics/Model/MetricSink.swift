@@ -115,8 +115,16 @@ public final class MetricSink {
         return nil
     }
 
+    /// Room for this many families is made with the first: a sink holding a dozen or more
+    /// grew its arrays four or five times per scrape.
+    private static let initialCapacity = 16
+
     private func appendFamily(_ family: consuming MetricFamily, key: UInt64) {
         let name = family.name
+        if familyKeys.isEmpty {
+            families.reserveCapacity(Self.initialCapacity)
+            familyKeys.reserveCapacity(Self.initialCapacity)
+        }
         lastFamily = families.count
         families.append(family)
         familyKeys.append(key)
