@@ -76,8 +76,12 @@ public struct ProcessCollector: Collector {
     /// The soft limit of a `/proc/self/limits` row; "unlimited" is 2^64-1 as in Go's procfs.
     static func softLimit(named name: String, in limits: String) -> Double? {
         guard let line = line(startingWith: name, in: limits) else { return nil }
-        let soft = line.dropFirst(name.utf8.count).trimmingSpaces().prefix { $0 != " " }
-        return soft == "unlimited" ? Double(UInt64.max) : Double(soft)
+        var soft: Double?
+        forEachField(of: line.dropFirst(name.count), separatedBy: [0x20, 0x09]) { _, field in
+            soft = field.elementsEqual("unlimited".utf8) ? Double(UInt64.max) : Double(String(decoding: field, as: UTF8.self))
+            return false
+        }
+        return soft
     }
 
     /// `IpExt: ... InOctets OutOctets ...` from `/proc/self/net/netstat` (a header row, then a value row).
@@ -86,11 +90,21 @@ public struct ProcessCollector: Collector {
         let valuesStart = netstat.utf8.index(after: header.endIndex)
         guard valuesStart < netstat.endIndex,
               let values = line(startingWith: "IpExt: ", in: netstat[valuesStart...]) else { return nil }
-        let names = spaceSeparated(header)
-        let numbers = spaceSeparated(values)
-        guard names.count == numbers.count,
-              let inIndex = names.firstIndex(of: "InOctets"), let outIndex = names.firstIndex(of: "OutOctets"),
-              let received = Double(numbers[inIndex]), let sent = Double(numbers[outIndex]) else { return nil }
+        var names = 0, inIndex: Int?, outIndex: Int?
+        forEachField(of: header, separatedBy: [0x20]) { position, name in
+            names += 1
+            if inIndex == nil && name.elementsEqual("InOctets".utf8) { inIndex = position }
+            if outIndex == nil && name.elementsEqual("OutOctets".utf8) { outIndex = position }
+            return true
+        }
+        var numbers = 0, received: Double?, sent: Double?
+        forEachField(of: values, separatedBy: [0x20]) { position, number in
+            numbers += 1
+            if position == inIndex { received = Double(String(decoding: number, as: UTF8.self)) }
+            if position == outIndex { sent = Double(String(decoding: number, as: UTF8.self)) }
+            return true
+        }
+        guard names == numbers, let received, let sent else { return nil }
         return (received, sent)
     }
 
@@ -134,14 +148,20 @@ struct ProcessStat {
     init?(contents: String?) {
         guard let contents, let close = contents.utf8.lastIndex(of: UInt8(ascii: ")")) else { return nil }
         // Fields after the command: state(3) ppid(4) ... utime(14) stime(15) ... starttime(22) vsize(23) rss(24).
-        let fields = spaceSeparated(contents[contents.utf8.index(after: close)...])
-        func field(_ number: Int) -> Substring? {
-            let index = number - 3
-            return index < fields.count ? fields[index] : nil
+        var utime: UInt64?, stime: UInt64?, start: UInt64?, vsize: UInt64?, rss: Int64?
+        forEachField(of: contents[contents.utf8.index(after: close)...], separatedBy: [0x20]) { position, field in
+            func text() -> String { String(decoding: field, as: UTF8.self) }
+            switch position + 3 {
+            case 14: utime = UInt64(text())
+            case 15: stime = UInt64(text())
+            case 22: start = UInt64(text())
+            case 23: vsize = UInt64(text())
+            case 24: rss = Int64(text())
+            default: break
+            }
+            return position + 3 < 24
         }
-        guard let utime = field(14).flatMap({ UInt64($0) }), let stime = field(15).flatMap({ UInt64($0) }),
-              let start = field(22).flatMap({ UInt64($0) }), let vsize = field(23).flatMap({ UInt64($0) }),
-              let rss = field(24).flatMap({ Int64($0) }) else { return nil }
+        guard let utime, let stime, let start, let vsize, let rss else { return nil }
         userTicks = utime
         systemTicks = stime
         startTicks = start
@@ -150,9 +170,23 @@ struct ProcessStat {
     }
 }
 
-/// Fields separated by runs of spaces, split byte-wise (kernel files are ASCII).
-func spaceSeparated(_ text: Substring) -> [Substring] {
-    text.utf8.split(separator: 0x20).map { Substring($0) }
+/// Calls `body` with the position and bytes of each field of `text` (separated by runs of
+/// the `separators` bytes; kernel files are ASCII) until it returns false: in place, where
+/// splitting into an array of substrings cost more than the rest of the process metrics.
+func forEachField(of text: Substring, separatedBy separators: [UInt8], _ body: (Int, UnsafeBufferPointer<UInt8>) -> Bool) {
+    let walked: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+        var index = 0, position = 0
+        while index < bytes.count {
+            while index < bytes.count && separators.contains(bytes[index]) { index += 1 }
+            guard index < bytes.count else { return }
+            let start = index
+            while index < bytes.count && !separators.contains(bytes[index]) { index += 1 }
+            guard body(position, UnsafeBufferPointer(rebasing: bytes[start..<index])) else { return }
+            position += 1
+        }
+    }
+    // Text read from a file is contiguous; any other is copied once.
+    if walked == nil { forEachField(of: Substring(String(text)), separatedBy: separators, body) }
 }
 
 extension Substring {
