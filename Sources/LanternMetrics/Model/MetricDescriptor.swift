@@ -1,8 +1,10 @@
 import LanternSupport
 
 /// The fixed part of a metric: name, help, type and label names. Collectors build
-/// their descriptors once and attach values to them on every scrape.
-public struct MetricDescriptor: Sendable, Hashable {
+/// their descriptors once and attach values to them on every scrape. A class of
+/// constants: collectors pass descriptors around per series, and copying a struct of
+/// seven fields retained five of them each time.
+public final class MetricDescriptor: Sendable, Hashable {
     public let name: String
     public let help: String
     public let type: MetricType
@@ -29,6 +31,20 @@ public struct MetricDescriptor: Sendable, Hashable {
         let allNames = constLabels.map(\.name) + variableLabels
         self.exposedOrder = allNames.indices.sorted { allNames[$0].utf8Precedes(allNames[$1]) }
         self.familyKey = MetricSink.familyKey(of: name)
+    }
+
+    /// Equal when what they describe is (the order and key follow from it).
+    public static func == (a: MetricDescriptor, b: MetricDescriptor) -> Bool {
+        a === b || (a.name == b.name && a.help == b.help && a.type == b.type
+            && a.variableLabels == b.variableLabels && a.constLabels == b.constLabels)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(help)
+        hasher.combine(type)
+        hasher.combine(variableLabels)
+        hasher.combine(constLabels)
     }
 
     /// Builds a series' label list, sorted by label name as the encoders expect.
