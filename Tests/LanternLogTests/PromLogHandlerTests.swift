@@ -44,6 +44,10 @@ func logger(_ format: LogFormat, level: Logger.Level = .info, capture: CapturedL
         ("héllo", "héllo"),
         ("nbsp\u{00A0}", "\"nbsp\\u00a0\""),
         ("zwsp\u{200B}", "\"zwsp\\u200b\""),
+        ("a \u{7F}", "\"a \\x7f\""),
+        ("a \u{E000}", "\"a \\ue000\""),
+        ("a \u{10FFFF}", "\"a \\U0010ffff\""),
+        ("a 😀 é", "\"a 😀 é\""),
     ])
     func valueQuoting(value: String, rendered: String) {
         #expect(logfmtString(value) == rendered)
