@@ -20,39 +20,24 @@ import Testing
         #expect(BusEndpoint.socketPath(of: "") == nil)
     }
 
-    @Test func aPathThroughAFileFailsAsConnectWould() throws {
-        let directory = try TemporaryDirectory("lantern-notdir")
-        try directory.write("file", "")
-        let address = "unix:path=\(directory.path)/file/bus"
+    /// Addresses that cannot be connected to, and the error each gets: a path through a
+    /// file (found by the check, as connect(2) would say it), a file that is not a socket
+    /// (it exists: left to sd-bus, whose connect is refused), an escaped absent path (not
+    /// checked: sd-bus unescapes it and fails the same way).
+    @Test(arguments: [
+        (file: "file", path: "file/bus", errno: ENOTDIR, reason: "Not a directory"),
+        (file: "bus", path: "bus", errno: ECONNREFUSED, reason: "Connection refused"),
+        (file: nil, path: "ab%73ent", errno: ENOENT, reason: "No such file or directory"),
+    ] as [(file: String?, path: String, errno: Int32, reason: String)])
+    func unreachableAddressesFailWithTheSocketError(file: String?, path: String, errno: Int32, reason: String) throws {
+        let directory = try TemporaryDirectory("lantern-unreachable")
+        if let file { try directory.write(file, "") }
+        let address = "unix:path=\(directory.path)/\(path)"
         let error = try #require(throws: BusError.self) {
             try BusConnectionTests.busID(BusConnection(endpoint: .bus(address: address), timeout: 5))
         }
-        #expect(error.errno == ENOTDIR)
-        #expect(error.description == "connecting to \(address): Not a directory")
-    }
-
-    /// A file that exists is left to sd-bus, whose connect(2) is refused: the check only
-    /// answers for what is not there.
-    @Test func aFileThatIsNotASocketIsRefusedBySdBus() throws {
-        let directory = try TemporaryDirectory("lantern-notsocket")
-        try directory.write("bus", "")
-        let address = "unix:path=\(directory.path)/bus"
-        let error = try #require(throws: BusError.self) {
-            try BusConnectionTests.busID(BusConnection(endpoint: .bus(address: address), timeout: 5))
-        }
-        #expect(error.errno == ECONNREFUSED)
-        #expect(error.description == "connecting to \(address): Connection refused")
-    }
-
-    /// An escaped address is not checked: sd-bus unescapes it and fails the same way.
-    @Test func anEscapedAbsentPathFailsThroughSdBus() throws {
-        let directory = try TemporaryDirectory("lantern-escaped")
-        let address = "unix:path=\(directory.path)/ab%73ent"
-        let error = try #require(throws: BusError.self) {
-            try BusConnectionTests.busID(BusConnection(endpoint: .bus(address: address), timeout: 5))
-        }
-        #expect(error.errno == ENOENT)
-        #expect(error.description == "connecting to \(address): No such file or directory")
+        #expect(error.errno == errno)
+        #expect(error.description == "connecting to \(address): \(reason)")
     }
 
     @Test func everyAddressTriedIsNamedWhenNoneAnswers() {
