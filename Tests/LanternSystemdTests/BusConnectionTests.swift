@@ -114,7 +114,8 @@ import Testing
         let error = try #require(throws: BusError.self) { try Self.busID(connection) }
         #expect(error.errno == ENOENT)
         #expect(error.description.contains("absent"))
-        #expect(Date().timeIntervalSince(started) < 1)
+        // Failed by itself, not by the 5 s timeout running out.
+        #expect(Date().timeIntervalSince(started) < 5)
     }
 
     @Test func aPeerThatNeverAuthenticatesCostsOneTimeout() throws {
