@@ -23,11 +23,14 @@ struct TSDBQuerier: Querier {
         // Each source sorted by labels, then merged: a series in several of them gets the
         // chunks of all in time order (the head's first, then the blocks' in their order,
         // among chunks starting at once).
-        var merged = headSeries.map { series in
-            SelectedChunks(labels: series.labels, chunks: series.chunks.map { chunk in
+        // The head's sorted as positions: the sort's merge passes then move integers, not
+        // label and chunk arrays (a retain and a release each).
+        let headOrder = headSeries.indices.sorted { headSeries[$0].labels < headSeries[$1].labels }
+        var merged = headOrder.map { index in
+            SelectedChunks(labels: headSeries[index].labels, chunks: headSeries[index].chunks.map { chunk in
                 ChunkSource(minTime: chunk.minTime, maxTime: chunk.maxTime, location: .head(chunk.bytes))
             })
-        }.sorted { $0.labels < $1.labels }
+        }
         for block in blocks where block.overlaps(start, end) {
             var fromBlock: [SelectedChunks] = []
             for series in try blockSeries(block, matchers) {
