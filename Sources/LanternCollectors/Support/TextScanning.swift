@@ -17,13 +17,17 @@ func leadingFields(_ text: Substring, limit: Int) -> [Substring] {
     scanBytes(of: text) { bytes, slice in
         // Counted first, so the array is allocated once: growing it (1, 2, 4, 8, ...)
         // was most of the allocations of a scrape.
+        // Up to `limit`: the intr line of /proc/stat has thousands of fields, two wanted.
         var count = 0, inField = false
         for byte in bytes {
             let isSpace = isASCIISpace(byte)
-            if !isSpace && !inField { count += 1 }
+            if !isSpace && !inField {
+                if count == limit { break }
+                count += 1
+            }
             inField = !isSpace
         }
-        result.reserveCapacity(min(count, limit))
+        result.reserveCapacity(count)
         var index = 0
         while index < bytes.count && result.count < limit {
             while index < bytes.count && isASCIISpace(bytes[index]) { index += 1 }
