@@ -57,14 +57,14 @@ public final class CPUCollector: Collector {
         name: "node_cpu_online", help: "CPUs that are online and being scheduled.", type: .gauge, labels: ["cpu"])
 
     /// Modes of node_cpu_seconds_total, in node_exporter's order.
-    static let modes: [(label: String, time: KeyPath<CPUTimes, Double> & Sendable)] = [
-        ("user", \.user), ("nice", \.nice), ("system", \.system), ("idle", \.idle), ("iowait", \.iowait),
-        ("irq", \.irq), ("softirq", \.softirq), ("steal", \.steal),
+    static let modes: [(label: String, time: CPUTimes.Column)] = [
+        ("user", .user), ("nice", .nice), ("system", .system), ("idle", .idle), ("iowait", .iowait),
+        ("irq", .irq), ("softirq", .softirq), ("steal", .steal),
     ]
     /// Every counter guarded against going backwards, with the name node_exporter logs.
-    static let guardedCounters: [(logName: String, time: WritableKeyPath<CPUTimes, Double> & Sendable)] = [
-        ("Idle", \.idle), ("User", \.user), ("Nice", \.nice), ("System", \.system), ("Iowait", \.iowait),
-        ("IRQ", \.irq), ("SoftIRQ", \.softirq), ("Steal", \.steal), ("Guest", \.guest), ("GuestNice", \.guestNice),
+    static let guardedCounters: [(logName: String, time: CPUTimes.Column)] = [
+        ("Idle", .idle), ("User", .user), ("Nice", .nice), ("System", .system), ("Iowait", .iowait),
+        ("IRQ", .irq), ("SoftIRQ", .softirq), ("Steal", .steal), ("Guest", .guest), ("GuestNice", .guestNice),
     ]
     /// An idle counter this many seconds lower than last time means the CPU was
     /// hot-plugged: its remembered values are dropped instead of kept.
@@ -153,7 +153,7 @@ public final class CPUCollector: Collector {
         for (cpu, times) in exposed {
             let cpuLabel = String(cpu)
             for mode in Self.modes {
-                sink.add(Self.seconds, times[keyPath: mode.time], cpuLabel, mode.label)
+                sink.add(Self.seconds, times[mode.time], cpuLabel, mode.label)
             }
             if options.guest {
                 // Guest time is also counted in user and nice; exposed apart.
@@ -173,11 +173,11 @@ public final class CPUCollector: Collector {
             result = CPUTimes()
         }
         for counter in Self.guardedCounters {
-            if current[keyPath: counter.time] >= result[keyPath: counter.time] {
-                result[keyPath: counter.time] = current[keyPath: counter.time]
+            if current[counter.time] >= result[counter.time] {
+                result[counter.time] = current[counter.time]
             } else {
                 logger.debug("CPU \(counter.logName) counter jumped backwards",
-                             metadata: ["cpu": "\(cpu)", "old_value": "\(result[keyPath: counter.time])", "new_value": "\(current[keyPath: counter.time])"])
+                             metadata: ["cpu": "\(cpu)", "old_value": "\(result[counter.time])", "new_value": "\(current[counter.time])"])
             }
         }
         return result
