@@ -1,3 +1,4 @@
+import Glibc
 import LanternCollectors
 import Testing
 import LanternSupport
@@ -75,6 +76,25 @@ import LanternSupport
         #expect(try KernelFile.readableAttributes(["attribute"], of: scratch.path)["attribute"] == content)
     }
 
+    /// Attributes are trimmed as bytes before they are decoded: the value must be what
+    /// decoding and then trimming gives, also with invalid UTF-8 next to the whitespace
+    /// and with only whitespace.
+    @Test(arguments: [
+        Array(" \t 1500 \n".utf8), Array("\n\r\u{0B}\u{0C}".utf8), [0x20, 0xC3, 0x20, 0x0A], [0xE2, 0x82, 0x0A],
+        Array(" é ü\u{85}\n".utf8), Array("up".utf8), [],
+    ])
+    func attributesAreTrimmedAsDecodedText(bytes: [UInt8]) throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.path + "/attribute"
+        let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
+        #expect(descriptor >= 0)
+        #expect(bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count)
+        close(descriptor)
+        let expected = String(String(decoding: bytes, as: UTF8.self).trimmingASCIISpaceForTest())
+        #expect(try KernelFile.attribute(path) == expected)
+        #expect(try KernelFile.readableAttributes(["attribute"], of: scratch.path)["attribute"] == expected)
+    }
+
     @Test func readableAttributesLeaveOutWhatCannotBeRead() throws {
         let scratch = try ScratchDirectory()
         try scratch.write("mtu", "1500\n")
@@ -94,5 +114,17 @@ import LanternSupport
         try scratch.write("bad", "4x2\n")
         #expect(try KernelFile.readUInt(scratch.path + "/good") == 42)
         #expect(throws: KernelFileError.self) { _ = try KernelFile.readUInt(scratch.path + "/bad") }
+    }
+}
+
+private extension String {
+    /// Go's `strings.TrimSpace` as far as procfs's ASCII-only use of it goes, over the
+    /// decoded text (the reference the byte-wise trimming must agree with).
+    func trimmingASCIISpaceForTest() -> Substring {
+        let space: Set<Character> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\r\n"]
+        var text = self[...]
+        while let first = text.first, space.contains(first) { text = text.dropFirst() }
+        while let last = text.last, space.contains(last) { text = text.dropLast() }
+        return text
     }
 }
