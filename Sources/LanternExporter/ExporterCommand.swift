@@ -127,7 +127,7 @@ public enum ExporterCommand {
     /// those threads start.
     private static func limitMallocArenas() {
         #if canImport(Glibc)
-        _ = mallopt(mallocArenaMaximum, 2)
+        GlibcMalloc.limitArenas(to: 2)
         #endif
     }
 
@@ -143,12 +143,3 @@ public enum ExporterCommand {
         #endif
     }
 }
-
-#if canImport(Glibc)
-/// `M_ARENA_MAX` of <malloc.h>, which the Glibc module does not include.
-private let mallocArenaMaximum: Int32 = -8
-
-/// glibc's `int mallopt(int param, int value)`, declared in <malloc.h> only.
-@_silgen_name("mallopt")
-private func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif

@@ -4,6 +4,7 @@ import LanternLog
 import LanternPromQL
 import LanternRules
 import LanternScrape
+import LanternSupport
 import LanternTSDB
 import LanternWeb
 import Logging
@@ -36,6 +37,13 @@ public enum ServerCommand {
             return TestRules.run(Array(arguments.dropFirst(2))) { line in writeToStandardError(Array((line + "\n").utf8)) }
         }
         if arguments.first == "promql-test" { return PromQLTest.run(Array(arguments.dropFirst())) }
+        #if canImport(Glibc)
+        // Scrape loops, event loops and the query and maintenance tasks allocate on many
+        // threads; with glibc's default of up to 16 arenas on two cores, the bench's steady
+        // and peak resident size was ~10-15 MB higher than with two shared arenas, queries
+        // no slower (docs/performance.md, "Session 6: server arenas").
+        GlibcMalloc.limitArenas(to: 2)
+        #endif
         let flagSet = ServerFlags.flagSet()
         let flags: ParsedFlags
         switch flagSet.parseCommandLine(arguments, version: { ServerVersion.printable }) {
