@@ -24,8 +24,9 @@ public struct FilesystemUsage: Sendable, Equatable {
 /// Runs statfs(2) on mount points with at most `workers` calls in flight per scrape (one
 /// worker to begin with, more while a call is slow), each given `timeout` seconds. A call
 /// that does not answer in time is left running on its thread, its mount point is reported
-/// as timed out and is not stat'ed again until that call returns ("Mount point is in an unresponsive state"); a fresh worker takes over the
-/// rest of the scrape's mount points, so a hung NFS or FUSE mount never stalls the scrape.
+/// as timed out and is not stat'ed again until that call returns ("Mount point is in an
+/// unresponsive state"); a fresh worker takes over the rest of the scrape's mount points,
+/// so a hung NFS or FUSE mount never stalls the scrape.
 /// Threads alive at once: `workers` per running scrape plus one per stuck mount point.
 final class MountStatter: Sendable {
     private let workers: Int

@@ -39,9 +39,9 @@ public enum ServerCommand {
         if arguments.first == "promql-test" { return PromQLTest.run(Array(arguments.dropFirst())) }
         #if canImport(Glibc)
         // Scrape loops, event loops and the query and maintenance tasks allocate on many
-        // threads; with glibc's default of up to 16 arenas on two cores, the bench's steady
-        // and peak resident size was ~10-15 MB higher than with two shared arenas, queries
-        // no slower (docs/performance.md, "Session 6: server arenas").
+        // threads; with glibc's default of up to 16 arenas on two cores, one A/B pair of
+        // bench runs read steady and peak resident size 11-15 MB higher than with two
+        // shared arenas (docs/performance.md, "Session 6: server arenas").
         GlibcMalloc.limitArenas(to: 2)
         #endif
         let flagSet = ServerFlags.flagSet()
