@@ -9,21 +9,10 @@ import Testing
     @Test func aBusyServerKeepsOneArenaBesideTheMainOne() async throws {
         let directory = try TestSupport.temporaryDirectory("server-arenas")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let config = directory.appendingPathComponent("lantern.yml")
         let port = TestSupport.freePort()
-        // The server scrapes itself every second while the queries below run.
-        try """
-            global:
-              scrape_interval: 1s
-            scrape_configs:
-              - job_name: self
-                static_configs: [{targets: ['127.0.0.1:\(port)']}]
-
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let server = try TestSupport.start(TestSupport.server, [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ], log: directory.appendingPathComponent("server.log"))
+        // It scrapes itself every second while the queries below run.
+        let server = try SelfScrapingServer.start(
+            in: directory, data: directory.appendingPathComponent("data").path, port: port, log: "server.log")
         defer { TestSupport.stop(server) }
         let up = await TestSupport.waitFor(seconds: 20) { TestSupport.vector(port: port, "up")?.isEmpty == false ? true : nil }
         try #require(up == true, "lantern-server never answered up")
