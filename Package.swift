@@ -30,10 +30,12 @@ let package = Package(
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
         // libsystemd from Debian (libsystemd-dev): sd-bus for the systemd and logind collectors.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // getdents64(2) for Swift (header only): directory listings without opendir's fstat.
+        .systemLibrary(name: "CDirectoryEntries"),
 
         // Small Foundation-free pieces every module shares: kernel-file reading, Go's
         // string quoting, Go's byte-wise string order.
-        .target(name: "LanternSupport"),
+        .target(name: "LanternSupport", dependencies: ["CDirectoryEntries"]),
 
         // Metric model, registry, encoders and the exposition parser. No Foundation.
         .target(name: "LanternMetrics", dependencies: ["LanternSupport"]),

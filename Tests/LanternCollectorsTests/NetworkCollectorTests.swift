@@ -245,6 +245,29 @@ final class NetClassFixture {
         #expect(samples(sink, "node_network_up").count == 3)
     }
 
+    /// Interfaces are told from other entries of class/net by getdents's type and the
+    /// O_DIRECTORY open of each, not by a stat(2): a directory and a link to one are
+    /// interfaces; a regular file and a link to a file are not, and are no error.
+    @Test func onlyDirectoriesAndLinksToThemAreInterfaces() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("sys/class/net/real0/operstate", "up\n")
+        try scratch.write("sys/devices/virtual/net/linked0/operstate", "down\n")
+        try scratch.write("sys/class/net/bonding_masters", "bond0\n")
+        let classNet = scratch.path + "/sys/class/net"
+        #expect(symlink(scratch.path + "/sys/devices/virtual/net/linked0", classNet + "/linked0") == 0)
+        #expect(symlink(classNet + "/bonding_masters", classNet + "/fileLink") == 0)
+        defer {
+            unlink(classNet + "/linked0")
+            unlink(classNet + "/fileLink")
+            _ = system("rm -rf '\(scratch.path)/sys'")
+        }
+        let sink = try scrape("netclass", paths: HostPaths(procfs: "/nonexistent", sysfs: scratch.path + "/sys"))
+        #expect(sink.problems.isEmpty)
+        #expect(samples(sink, "node_network_up").map(\.labels).sorted() == ["device=\"linked0\"", "device=\"real0\""])
+        #expect(samples(sink, "node_network_up").map(\.value).sorted() == [0, 1])
+        #expect(try NetClass.interfaceNames(classDirectory: classNet) == ["linked0", "real0"])
+    }
+
     @Test func missingClassDirectoryIsNoData() throws {
         let sink = try scrape("netclass", paths: HostPaths(procfs: "/nonexistent", sysfs: "/nonexistent/sys"))
         #expect(sink.families.isEmpty)

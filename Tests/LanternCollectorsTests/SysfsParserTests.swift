@@ -108,6 +108,50 @@ import LanternSupport
         }
     }
 
+    /// Listings come from getdents(2) with the entry's own type (a link is a link, whatever
+    /// it points to), sorted, without `.` and `..`; the same names `entries` and the count
+    /// `countEntries` give.
+    @Test func typedEntriesReportEachEntrysOwnType() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("dir/inner", "x")
+        try scratch.write("file", "x")
+        #expect(symlink(scratch.path + "/dir", scratch.path + "/linkToDir") == 0)
+        #expect(symlink(scratch.path + "/file", scratch.path + "/linkToFile") == 0)
+        #expect(symlink(scratch.path + "/absent", scratch.path + "/dangling") == 0)
+        defer { for link in ["linkToDir", "linkToFile", "dangling"] { unlink(scratch.path + "/" + link) } }
+        let entries = try KernelFile.typedEntries(of: scratch.path)
+        #expect(entries.map(\.name) == ["dangling", "dir", "file", "linkToDir", "linkToFile"])
+        #expect(entries.map(\.type) == [UInt8(DT_LNK), UInt8(DT_DIR), UInt8(DT_REG), UInt8(DT_LNK), UInt8(DT_LNK)])
+        #expect(try KernelFile.entries(of: scratch.path) == entries.map(\.name))
+        #expect(try KernelFile.countEntries(of: scratch.path) == 5)
+        #expect(try KernelFile.entries(of: scratch.path + "/dir") == ["inner"])
+    }
+
+    /// A directory whose records do not fit one getdents(2) buffer (4 KiB) is listed whole.
+    @Test func largeDirectoriesAreListedWhole() throws {
+        let scratch = try ScratchDirectory()
+        let names = (0..<400).map { "entry-with-a-long-name-\($0)" }
+        for name in names { try scratch.write(name, "") }
+        #expect(try KernelFile.entries(of: scratch.path) == names.sorted { $0.utf8Precedes($1) })
+        #expect(try KernelFile.countEntries(of: scratch.path) == 400)
+    }
+
+    /// A missing directory and a file are errors with opendir's errno and wording, as
+    /// when listings went through opendir(3).
+    @Test func listingErrorsKeepTheirErrno() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("file", "x")
+        for (path, code) in [(scratch.path + "/absent", ENOENT), (scratch.path + "/file", ENOTDIR)] {
+            #expect {
+                _ = try KernelFile.typedEntries(of: path)
+            } throws: { error in
+                guard let error = error as? KernelFileError else { return false }
+                return error.errno == code && error.description.hasPrefix(path + ": opendir: ")
+            }
+            #expect(throws: KernelFileError.self) { _ = try KernelFile.countEntries(of: path) }
+        }
+    }
+
     @Test func readUIntTrimsAndValidates() throws {
         let scratch = try ScratchDirectory()
         try scratch.write("good", " 42\n")

@@ -113,8 +113,11 @@ public final class CPUCollector: Collector {
         for cpu in isolatedCPUs {
             sink.add(Self.isolated, 1, String(cpu))
         }
-        collectThermalThrottles(into: sink)
-        collectOnline(into: sink)
+        // Listed once for both: each listing is an open, getdents and close.
+        let cpuDirectory = paths.sys("devices/system/cpu")
+        let cpus = SysfsCPU.cpuDirectories(sysfsCPU: cpuDirectory)
+        collectThermalThrottles(cpus, in: cpuDirectory, into: sink)
+        collectOnline(cpus, in: cpuDirectory, into: sink)
     }
 
     private func collectInfo(into sink: MetricSink) throws {
@@ -185,12 +188,11 @@ public final class CPUCollector: Collector {
 
     /// Thermal throttle counts: one per package and one per (package, core), read from
     /// the first CPU of each; CPUs without topology or counters are skipped.
-    private func collectThermalThrottles(into sink: MetricSink) {
-        let cpuDirectory = paths.sys("devices/system/cpu")
+    private func collectThermalThrottles(_ cpus: [String], in cpuDirectory: String, into sink: MetricSink) {
         var packageCounts: [UInt64: UInt64] = [:]
         var coreCounts: [UInt64: [UInt64: UInt64]] = [:]
         var coresSeen: Set<[UInt64]> = []
-        for name in SysfsCPU.cpuDirectories(sysfsCPU: cpuDirectory) {
+        for name in cpus {
             let cpu = cpuDirectory + "/" + name
             guard let package = try? KernelFile.readUInt(cpu + "/topology/physical_package_id") else {
                 logger.debug("CPU is missing physical_package_id", metadata: ["cpu": "\(cpu)"])
@@ -227,9 +229,7 @@ public final class CPUCollector: Collector {
 
     /// node_cpu_online, only where the kernel has per-CPU `online` files (it has none on
     /// systems without CPU hotplug, judged by the first CPU as node_exporter does).
-    private func collectOnline(into sink: MetricSink) {
-        let cpuDirectory = paths.sys("devices/system/cpu")
-        let cpus = SysfsCPU.cpuDirectories(sysfsCPU: cpuDirectory)
+    private func collectOnline(_ cpus: [String], in cpuDirectory: String, into sink: MetricSink) {
         guard let first = cpus.first else { return }
         do {
             _ = try KernelFile.read(cpuDirectory + "/" + first + "/online")

@@ -24,11 +24,12 @@ public struct ThermalZoneCollector: Collector {
 
     public func collect(into sink: MetricSink) throws {
         let directory = paths.sys("class/thermal")
+        let entries = SysfsThermal.listing(directory)
         do {
-            for zone in try SysfsThermal.zones(classThermal: directory) {
+            for zone in try SysfsThermal.zones(classThermal: directory, entries: entries) {
                 sink.add(Self.zoneTemperature, Double(zone.temperature) / 1000, zone.name, zone.type)
             }
-            for device in try SysfsThermal.coolingDevices(classThermal: directory) {
+            for device in try SysfsThermal.coolingDevices(classThermal: directory, entries: entries) {
                 sink.add(Self.coolingCurrentState, Double(device.currentState), device.name, device.type)
                 sink.add(Self.coolingMaxState, Double(device.maxState), device.name, device.type)
             }

@@ -53,7 +53,7 @@ public struct NetclassCollector: Collector {
     public func collect(into sink: MetricSink) throws {
         let classDirectory = paths.sys("class/net")
         let names: [String]
-        switch Result(catching: { () throws(KernelFileError) in try NetClass.interfaceNames(classDirectory: classDirectory) }) {
+        switch Result(catching: { () throws(KernelFileError) in try NetClass.interfaceCandidates(classDirectory: classDirectory) }) {
         case .success(let found):
             names = found
         case .failure(let error):
@@ -62,9 +62,9 @@ public struct NetclassCollector: Collector {
             return
         }
         for name in names where !ignored.matches(name) {
-            switch Result(catching: { () throws(KernelFileError) in try NetClass.read(interface: name, classDirectory: classDirectory, attributes: Self.attributes) }) {
+            switch Result(catching: { () throws(KernelFileError) in try NetClass.readIfInterface(name, classDirectory: classDirectory, attributes: Self.attributes) }) {
             case .success(let interface):
-                expose(interface, into: sink)
+                if let interface { expose(interface, into: sink) }
             case .failure(let error):
                 // An interface that went away between listing and reading is simply not exposed.
                 guard error.isNotFound else { throw error }

@@ -27,8 +27,12 @@ extension KernelFile {
     /// Entries named `<prefix><digit>...`, as matched by the glob `<prefix>[0-9]*`.
     /// A missing directory gives no entries, as a glob does.
     public static func numberedEntries(of path: String, prefix: String) -> [String] {
-        let names = (try? entries(of: path)) ?? []
-        return names.filter { name in
+        numbered((try? entries(of: path)) ?? [], prefix: prefix)
+    }
+
+    /// The `names` that are `prefix` followed by a digit, as `numberedEntries` lists them.
+    static func numbered(_ names: [String], prefix: String) -> [String] {
+        names.filter { name in
             guard name.hasPrefix(prefix) else { return false }
             let rest = name.utf8.dropFirst(prefix.utf8.count)
             guard let first = rest.first else { return false }

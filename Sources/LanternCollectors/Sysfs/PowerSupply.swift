@@ -1,3 +1,4 @@
+import Glibc
 import LanternSupport
 
 /// One entry of `class/power_supply`: its numeric and text attributes by file name.
@@ -33,8 +34,13 @@ public enum SysfsPowerSupply {
     /// parsed fails the whole read (as in procfs), except attributes the driver does not
     /// support right now (ENODATA, EINVAL, EOPNOTSUPP, ENXIO).
     public static func read(classPowerSupply directory: String) throws(KernelFileError) -> [PowerSupply] {
+        try read(classPowerSupply: directory, names: try KernelFile.entries(of: directory))
+    }
+
+    /// `read` of the supplies `names`, listed from `directory` already.
+    static func read(classPowerSupply directory: String, names: [String]) throws(KernelFileError) -> [PowerSupply] {
         var supplies: [PowerSupply] = []
-        for name in try KernelFile.entries(of: directory) {
+        for name in names {
             supplies.append(try readSupply(directory + "/" + name, name: name))
         }
         return supplies
@@ -70,7 +76,16 @@ public enum SysfsPowerSupply {
 extension SysfsPowerSupply {
     /// nil when the class directory does not exist (no power supplies on this system).
     public static func readIfPresent(classPowerSupply directory: String) throws(KernelFileError) -> [PowerSupply]? {
-        guard KernelFile.isDirectory(directory) else { return nil }
-        return try read(classPowerSupply: directory)
+        // Told by the listing's own open (ENOENT, ENOTDIR), not by a stat(2) before it.
+        let names: [String]
+        do {
+            names = try KernelFile.entries(of: directory)
+        } catch where error.isNotFound || error.errno == ENOTDIR {
+            return nil
+        } catch {
+            // Spelled out: a typed catch that is not exhaustive crashes Swift 6.3's SIL passes.
+            throw error
+        }
+        return try read(classPowerSupply: directory, names: names)
     }
 }

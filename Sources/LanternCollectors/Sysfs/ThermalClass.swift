@@ -25,8 +25,13 @@ public enum SysfsThermal {
     /// Zones whose `type`, `policy` or `temp` cannot be read are skipped (procfs skips
     /// zones on any file error); a `temp` that is not an integer is an error.
     public static func zones(classThermal directory: String) throws(KernelFileError) -> [ThermalZone] {
+        try zones(classThermal: directory, entries: listing(directory))
+    }
+
+    /// `zones` among the `entries` of `directory`, listed already.
+    static func zones(classThermal directory: String, entries: [String]) throws(KernelFileError) -> [ThermalZone] {
         var zones: [ThermalZone] = []
-        for entry in KernelFile.numberedEntries(of: directory, prefix: "thermal_zone") {
+        for entry in KernelFile.numbered(entries, prefix: "thermal_zone") {
             let zone = directory + "/" + entry
             guard let type = try? KernelFile.attribute(zone + "/type"),
                   let policy = try? KernelFile.attribute(zone + "/policy"),
@@ -43,13 +48,24 @@ public enum SysfsThermal {
     /// Devices whose attributes are unavailable (ENODATA) are skipped; other read or
     /// parse failures are errors, as in procfs.
     public static func coolingDevices(classThermal directory: String) throws(KernelFileError) -> [CoolingDevice] {
+        try coolingDevices(classThermal: directory, entries: listing(directory))
+    }
+
+    /// `coolingDevices` among the `entries` of `directory`, listed already.
+    static func coolingDevices(classThermal directory: String, entries: [String]) throws(KernelFileError) -> [CoolingDevice] {
         var devices: [CoolingDevice] = []
-        for entry in KernelFile.numberedEntries(of: directory, prefix: "cooling_device") {
+        for entry in KernelFile.numbered(entries, prefix: "cooling_device") {
             if let device = try coolingDevice(directory + "/" + entry, name: String(entry.dropFirst("cooling_device".count))) {
                 devices.append(device)
             }
         }
         return devices
+    }
+
+    /// The entries of `class/thermal`, listed once for zones and cooling devices; none when
+    /// it cannot be listed (as `numberedEntries`).
+    static func listing(_ directory: String) -> [String] {
+        (try? KernelFile.entries(of: directory)) ?? []
     }
 
     /// nil when an attribute has no data (ENODATA).

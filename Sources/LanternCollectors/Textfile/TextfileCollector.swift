@@ -65,11 +65,8 @@ public final class TextfileCollector: Collector {
             do {
                 names = try KernelFile.entries(of: paths.resolve(directory))
             } catch {
-                // The default "" means no directory configured: not an error.
-                if !directory.isEmpty {
-                    scrape.errored = true
-                    logger.error("failed to read textfile collector directory", metadata: ["path": "\(directory)", "err": "\(error.reason)"])
-                }
+                scrape.errored = true
+                logger.error("failed to read textfile collector directory", metadata: ["path": "\(directory)", "err": "\(error.reason)"])
                 continue
             }
             for name in names where name.hasSuffix(".prom") {
@@ -103,6 +100,9 @@ public final class TextfileCollector: Collector {
     /// valid pattern is kept as written, for the directory read to report.
     private func expandedDirectories() -> [String] {
         options.directories.flatMap { pattern in
+            // The default "" means no directory configured: nothing to look for (Go's Glob
+            // and ReadDir fail on it, unreported), without the two failing system calls.
+            guard !pattern.isEmpty else { return [String]() }
             guard let matches = paths.glob(pattern), !matches.isEmpty else { return [pattern] }
             return matches
         }
