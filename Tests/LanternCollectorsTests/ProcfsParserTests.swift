@@ -44,6 +44,22 @@ import Testing
         }
     }
 
+    /// Tick counts that are not plain digits are read as `Double` reads them; lines may
+    /// end in "\r" and have runs of blanks, as Go's `strings.Fields` allows.
+    @Test func ticksThatAreNotPlainDigitsReadAsDouble() throws {
+        let stat = try ProcStat.parse("cpu  1e2\t0.5 +3 0012\r\ncpu1 1 2\nintr 7 1 2 3\n")
+        #expect(stat.cpuTotal.user == 1 && stat.cpuTotal.nice == 0.005 && stat.cpuTotal.system == 0.03 && stat.cpuTotal.idle == 0.12)
+        #expect(stat.perCPU[1]?.nice == 0.02)
+        #expect(stat.interruptsTotal == 7)
+    }
+
+    /// A key is a cpu line when it starts with the characters `cpu`: a combining accent on
+    /// the `u` makes another character (skipped), any other letter an invalid cpu name.
+    @Test func cpuKeysAreMatchedAsCharacters() throws {
+        #expect(try ProcStat.parse("cpu\u{301}0 1 2\n").perCPU.isEmpty)
+        #expect(throws: KernelParseError("invalid cpu name \"cpu\u{E9}\"")) { _ = try ProcStat.parse("cpu\u{E9} 1 2\n") }
+    }
+
     @Test func keyWithoutValueIsSkipped() throws {
         let stat = try ProcStat.parse("ctxt\nbtime 5\n")
         #expect(stat.contextSwitches == 0)

@@ -74,41 +74,103 @@ public struct ProcStat: Sendable, Hashable {
 
     public static func parse(_ text: String) throws(KernelParseError) -> ProcStat {
         var stat = ProcStat()
-        for line in lines(text) {
-            // Most lines need their first two fields; the intr line has hundreds.
-            let parts = leadingFields(line, limit: 2)
-            guard parts.count >= 2 else { continue }
-            let key = parts[0]
-            switch key {
-            case "btime": stat.bootTime = try parseUInt(parts[1], field: "btime")
-            case "intr": stat.interruptsTotal = try parseUInt(parts[1], field: "intr")
-            case "ctxt": stat.contextSwitches = try parseUInt(parts[1], field: "ctxt")
-            case "processes": stat.processesCreated = try parseUInt(parts[1], field: "processes")
-            case "procs_running": stat.processesRunning = try parseUInt(parts[1], field: "procs_running")
-            case "procs_blocked": stat.processesBlocked = try parseUInt(parts[1], field: "procs_blocked")
-            case "softirq": stat.softIRQ = try parseSoftIRQ(fields(line))
-            default:
-                guard key.hasPrefix("cpu") else { continue }
-                let times = try parseCPUTimes(fields(line))
-                if key == "cpu" {
-                    stat.cpuTotal = times
-                } else if let number = Int(key.dropFirst(3)) {
-                    stat.perCPU[number] = times
-                } else {
-                    throw KernelParseError("invalid cpu name \"\(key)\"")
+        var failure: KernelParseError?
+        // One pass over the bytes, keys compared as bytes, tick counts parsed in place:
+        // splitting into line and field arrays of strings cost ~100 K instructions a
+        // parse, and a scrape parses the file twice (cpu and stat collectors).
+        scanBytes(of: text[...]) { bytes, slice in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                do throws(KernelParseError) {
+                    try parseLine(FieldCursor(bytes: bytes, position: lineStart, end: lineEnd), slice, into: &stat)
+                } catch {
+                    failure = error
+                    return
                 }
+                lineStart = lineEnd + 1
             }
         }
+        if let failure { throw failure }
         return stat
     }
 
+    /// One line: a key and its values; a key without a value is skipped.
+    private static func parseLine(
+        _ line: FieldCursor, _ slice: (Int, Int) -> Substring, into stat: inout ProcStat
+    ) throws(KernelParseError) {
+        var cursor = line
+        guard let key = cursor.next(), let value = cursor.next() else { return }
+        let bytes = line.bytes
+        func text() -> Substring { slice(value.start, value.end) }
+        if bytes.holds("btime", key) {
+            stat.bootTime = try parseUInt(text(), field: "btime")
+        } else if bytes.holds("intr", key) {
+            stat.interruptsTotal = try parseUInt(text(), field: "intr")
+        } else if bytes.holds("ctxt", key) {
+            stat.contextSwitches = try parseUInt(text(), field: "ctxt")
+        } else if bytes.holds("processes", key) {
+            stat.processesCreated = try parseUInt(text(), field: "processes")
+        } else if bytes.holds("procs_running", key) {
+            stat.processesRunning = try parseUInt(text(), field: "procs_running")
+        } else if bytes.holds("procs_blocked", key) {
+            stat.processesBlocked = try parseUInt(text(), field: "procs_blocked")
+        } else if bytes.holds("softirq", key) {
+            stat.softIRQ = try parseSoftIRQ(fields(slice(line.position, line.end)))
+        } else if isCPUKey(bytes, key, slice) {
+            let times = try parseCPUTimes(first: value, rest: cursor, name: slice(key.start, key.end), slice)
+            if key.end - key.start == 3 {
+                stat.cpuTotal = times
+            } else if let number = Int(slice(key.start + 3, key.end)) {
+                stat.perCPU[number] = times
+            } else {
+                throw KernelParseError("invalid cpu name \"\(slice(key.start, key.end))\"")
+            }
+        }
+    }
+
+    /// Whether the key starts with `cpu`, as `Substring.hasPrefix` decides: by bytes, unless
+    /// a non-ASCII byte follows, which might combine with the `u` into another character.
+    private static func isCPUKey(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ key: (start: Int, end: Int), _ slice: (Int, Int) -> Substring
+    ) -> Bool {
+        guard key.end - key.start >= 3, bytes.holds("cpu", (key.start, key.start + 3)) else { return false }
+        return key.end - key.start == 3 || bytes[key.start + 3] < 0x80 || slice(key.start, key.end).hasPrefix("cpu")
+    }
+
     /// Older kernels have fewer columns (no steal, guest, guest_nice): missing ones stay 0.
-    private static func parseCPUTimes(_ parts: [Substring]) throws(KernelParseError) -> CPUTimes {
+    private static func parseCPUTimes(
+        first: (start: Int, end: Int), rest: FieldCursor, name: Substring, _ slice: (Int, Int) -> Substring
+    ) throws(KernelParseError) -> CPUTimes {
         var times = CPUTimes()
-        for (column, text) in zip(CPUTimes.Column.allCases, parts.dropFirst()) {
-            times[column] = try parseDouble(text, field: "\(parts[0]) ticks") / userHZ
+        var field: (start: Int, end: Int)? = first
+        var rest = rest
+        for column in columns {
+            guard let (start, end) = field else { break }
+            times[column] = try ticks(rest.bytes, start, end, slice, name: name) / userHZ
+            field = rest.next()
         }
         return times
+    }
+
+    private static let columns = CPUTimes.Column.allCases
+
+    /// A tick count: plain digits (what the kernel writes) are read in place, exactly as
+    /// `Double` reads them below 2^53; anything else goes through `Double`'s parser.
+    private static func ticks(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ slice: (Int, Int) -> Substring, name: Substring
+    ) throws(KernelParseError) -> Double {
+        if end - start <= 15 {
+            var value: UInt64 = 0
+            var index = start
+            while index < end, case let digit = bytes[index] &- 0x30, digit < 10 {
+                value = value * 10 + UInt64(digit)
+                index += 1
+            }
+            if index == end { return Double(value) }
+        }
+        return try parseDouble(slice(start, end), field: "\(name) ticks")
     }
 
     private static func parseSoftIRQ(_ parts: [Substring]) throws(KernelParseError) -> SoftIRQCounts {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Small helpers shared by the procfs/sysfs parsers. They never trap on input: numbers
 /// that do not parse become a `KernelParseError` naming the field.
 ///
@@ -38,6 +40,30 @@ func leadingFields(_ text: Substring, limit: Int) -> [Substring] {
         }
     }
     return result
+}
+
+/// The whitespace-separated fields of `bytes[position..<end]` (one line), as byte
+/// ranges, one after another: no array, no strings.
+struct FieldCursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position: Int
+    let end: Int
+
+    mutating func next() -> (start: Int, end: Int)? {
+        while position < end && isASCIISpace(bytes[position]) { position += 1 }
+        guard position < end else { return nil }
+        let start = position
+        while position < end && !isASCIISpace(bytes[position]) { position += 1 }
+        return (start, position)
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether the bytes in `range` are `word`.
+    func holds(_ word: StaticString, _ range: (start: Int, end: Int)) -> Bool {
+        range.end - range.start == word.utf8CodeUnitCount
+            && memcmp(baseAddress! + range.start, word.utf8Start, word.utf8CodeUnitCount) == 0
+    }
 }
 
 /// Runs `body` on the contiguous UTF-8 bytes of `text`, with a function that slices
