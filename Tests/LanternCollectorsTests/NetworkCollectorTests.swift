@@ -274,11 +274,12 @@ final class NetClassFixture {
     }
 
     @Test func integerAttributesFollowGoParseInt() {
-        let interface = NetClassInterface(name: "x", attributes: ["flags": "0x1303", "dev_id": "0x20", "mtu": "1500", "speed": "bad"])
-        #expect(interface.integer("flags") == 4867)
-        #expect(interface.integer("dev_id") == 32)
-        #expect(interface.integer("mtu") == 1500)
-        #expect(interface.integer("speed") == nil)
+        let interface = NetClassInterface(name: "x", values: ["0x1303", "0x20", "1500", "bad", nil])
+        #expect(interface.integer(at: 0) == 4867)
+        #expect(interface.integer(at: 1) == 32)
+        #expect(interface.integer(at: 2) == 1500)
+        #expect(interface.integer(at: 3) == nil)
+        #expect(interface.integer(at: 4) == nil)
     }
 
     /// The byte-wise path for plain decimals (LanternSupport's `plainDecimalInt64`, inside
@@ -290,7 +291,7 @@ final class NetClassFixture {
             ("", nil), ("-", nil), ("12a", nil), (" 1", nil), ("+5", 5),
         ]
         for (text, expected) in cases {
-            #expect(NetClassInterface(name: "x", attributes: ["a": text]).integer("a") == expected, "\(text)")
+            #expect(NetClassInterface(name: "x", values: [text]).integer(at: 0) == expected, "\(text)")
         }
         #expect(plainDecimalInt64("010") == nil)
         #expect(plainDecimalInt64("0x10") == nil)

@@ -31,8 +31,17 @@ public struct NetclassCollector: Collector {
         ("transmit_queue_length", "tx_queue_len", .gauge), ("protocol_type", "type", .gauge),
     ].map { (property(name: $0.0, type: $0.2), $0.1) }
     static let speed = property(name: "speed_bytes", type: .gauge)
-    /// Every attribute `expose` looks at: the only files of an interface read per scrape.
+    /// Every attribute `expose` looks at: the only files of an interface read per scrape,
+    /// at the positions `Position` names (`NetClassInterface.values`).
     static let attributes = ["operstate", "address", "broadcast", "duplex", "ifalias", "speed"] + properties.map(\.attribute)
+
+    /// Where `expose` finds each attribute in `attributes`.
+    enum Position {
+        static let operstate = 0, address = 1, broadcast = 2, duplex = 3, ifalias = 4, speed = 5
+        /// `properties[i]` is at `firstProperty + i`.
+        static let firstProperty = 6
+        static let flags = firstProperty + properties.firstIndex { $0.attribute == "flags" }!
+    }
 
     static func property(name: String, type: MetricType) -> MetricDescriptor {
         MetricDescriptor(name: "node_network_\(name)", help: "Network device property: \(name)", type: type, labels: ["device"])
@@ -75,16 +84,17 @@ public struct NetclassCollector: Collector {
 
     private func expose(_ interface: NetClassInterface, into sink: MetricSink) {
         let device = interface.name
-        let operstate = interface.attributes["operstate"] ?? ""
+        let text = { (position: Int) in interface.values[position] ?? "" }
+        let operstate = text(Position.operstate)
         sink.add(Self.up, operstate == "up" ? 1 : 0, device)
-        let adminState = interface.integer("flags").map { $0 & 1 == 1 ? "up" : "down" } ?? "unknown"
-        sink.add(Self.info, 1, device, interface.attributes["address"] ?? "", interface.attributes["broadcast"] ?? "",
-                 interface.attributes["duplex"] ?? "", operstate, adminState, interface.attributes["ifalias"] ?? "")
-        for (descriptor, attribute) in Self.properties {
-            if let value = interface.integer(attribute) { sink.add(descriptor, Double(value), device) }
+        let adminState = interface.integer(at: Position.flags).map { $0 & 1 == 1 ? "up" : "down" } ?? "unknown"
+        sink.add(Self.info, 1, device, text(Position.address), text(Position.broadcast), text(Position.duplex), operstate,
+                 adminState, text(Position.ifalias))
+        for (offset, property) in Self.properties.enumerated() {
+            if let value = interface.integer(at: Position.firstProperty + offset) { sink.add(property.descriptor, Double(value), device) }
         }
         // Some drivers report -1 when the speed is unknown.
-        if let megabits = interface.integer("speed"), megabits >= 0 || !options.ignoreInvalidSpeed {
+        if let megabits = interface.integer(at: Position.speed), megabits >= 0 || !options.ignoreInvalidSpeed {
             let (bits, overflow) = megabits.multipliedReportingOverflow(by: 1_000_000)
             if !overflow { sink.add(Self.speed, Double(bits / 8), device) }
         }

@@ -6,13 +6,16 @@ import LanternSupport
 /// the ones asked for are read here, which gives the same values for those).
 struct NetClassInterface: Equatable {
     var name: String
-    var attributes: [String: String]
+    /// The values of the attributes asked for, in the order asked; nil for an attribute
+    /// that is absent or unreadable.
+    var values: [String?]
 
-    /// An integer attribute parsed like Go's `strconv.ParseInt(s, 0, 64)` (so `0x1303`
-    /// is hex); nil when absent or not a number, which node_exporter then does not expose.
-    func integer(_ attribute: String) -> Int64? {
-        guard let text = attributes[attribute] else { return nil }
-        return try? parseGoInt64(text[...], field: attribute)
+    /// The attribute at `position` parsed like Go's `strconv.ParseInt(s, 0, 64)` (so
+    /// `0x1303` is hex); nil when absent or not a number, which node_exporter then does
+    /// not expose.
+    func integer(at position: Int) -> Int64? {
+        guard let text = values[position] else { return nil }
+        return try? goParseInt64(text[...])
     }
 }
 
@@ -39,7 +42,7 @@ enum NetClass {
     static func readIfInterface(_ interface: String, classDirectory: String, attributes: [String]) throws(KernelFileError) -> NetClassInterface? {
         do {
             return NetClassInterface(
-                name: interface, attributes: try KernelFile.readableAttributes(attributes, of: classDirectory + "/" + interface))
+                name: interface, values: try KernelFile.readableAttributes(attributes, of: classDirectory + "/" + interface))
         } catch where error.errno == ENOTDIR {
             return nil
         } catch {
