@@ -20,11 +20,16 @@ import Testing
         return repository + "/../shared/promql-tests"
     }
 
-    @Test func prometheusScripts() throws {
+    /// Once as shipped, once with every range query of two or more steps split over a
+    /// helper thread (the scripts' series are too few to split at the default).
+    @Test(arguments: [false, true])
+    func prometheusScripts(helperThread: Bool) throws {
         let directory = ConformanceTests.scriptDirectory
         let files = try KernelFile.entries(of: directory).filter { $0.hasSuffix(".test") }
         #expect(!files.isEmpty, "no .test scripts in \(directory)")
-        let runner = ConformanceRunner()
+        var options = EngineOptions()
+        if helperThread { options.helperThreadWork = 0 }
+        let runner = ConformanceRunner(options: options)
         let verbose = getenv("LANTERN_PROMQL_VERBOSE") != nil
         var total = ConformanceRunner.Report()
         for file in files {

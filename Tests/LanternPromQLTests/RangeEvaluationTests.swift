@@ -35,11 +35,20 @@ import Testing
         "sum by (mode) (rate(cpu_total{instance=~\"i1|i2\"}[1m]))", "max_over_time(cpu_total[1m:10s])",
     ]
 
-    @Test(arguments: queries)
-    func rangeStepsEqualInstantQueries(_ query: String) throws {
+    /// Options evaluating every range query on one thread, or splitting every one of
+    /// two or more steps over two.
+    private static func options(helperThread: Bool) -> EngineOptions {
+        var options = EngineOptions()
+        options.helperThreadWork = helperThread ? 0 : .max
+        return options
+    }
+
+    @Test(arguments: queries, [false, true])
+    func rangeStepsEqualInstantQueries(_ query: String, helperThread: Bool) throws {
         let storage = storage()
         let (start, end, step) = (Int64(30) * second, Int64(420) * second, Int64(13) * second)
-        guard case .matrix(let series) = try Engine().rangeQuery(query, start: start, end: end, step: step, storage: storage).value else {
+        let engine = Engine(options: RangeEvaluationTests.options(helperThread: helperThread))
+        guard case .matrix(let series) = try engine.rangeQuery(query, start: start, end: end, step: step, storage: storage).value else {
             Issue.record("not a matrix")
             return
         }
@@ -59,6 +68,38 @@ import Testing
                 #expect(got.timestamp == wanted.timestamp && got.value.bitPattern == wanted.value.bitPattern, "\(element.labels) at \(got.timestamp)")
             }
         }
+    }
+
+    /// With its steps split over two threads a range query answers as in one: the same
+    /// bytes, annotations, and errors, the sample limit included: for every limit up to the
+    /// one it needs, the query fails (or not) as it does on one thread, with the first
+    /// half's output counted while the second half runs.
+    @Test(arguments: ["cpu_total", "sum by (mode) (rate(cpu_total[1m]))", "max_over_time(cpu_total[1m:10s])",
+                      "rate(queue[2m])", "cpu_total / on(instance) group_left queue"])
+    func aHelperThreadChangesNoAnswer(_ query: String) throws {
+        let storage = storage()
+        let (start, end, step) = (Int64(30) * second, Int64(420) * second, Int64(13) * second)
+        func outcome(helperThread: Bool, maxSamples: Int) -> String {
+            var options = RangeEvaluationTests.options(helperThread: helperThread)
+            options.maxSamples = maxSamples
+            do {
+                let result = try Engine(options: options).rangeQuery(query, start: start, end: end, step: step, storage: storage)
+                return result.value.prometheusJSON + " " + result.annotations.map(\.message).joined(separator: "; ")
+            } catch {
+                return "error: \(error)"
+            }
+        }
+        var maxSamples = 0
+        var failed = 0
+        while true {
+            let single = outcome(helperThread: false, maxSamples: maxSamples)
+            #expect(outcome(helperThread: true, maxSamples: maxSamples) == single, "max samples \(maxSamples)")
+            guard single.hasPrefix("error: ") else { break }
+            #expect(single == "error: \(QueryError.tooManySamples)")
+            failed += 1
+            maxSamples += 1
+        }
+        #expect(failed > 0, "the sample limit never failed the query")
     }
 
     /// topk's scan keeps what the full (stable) sort's prefix would: ties in input order, NaN last.

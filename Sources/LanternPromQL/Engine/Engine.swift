@@ -10,6 +10,12 @@ public struct EngineOptions: Sendable {
     public var timeout: Int64 = 2 * 60_000
     /// Resolution of subqueries without a step (`x[5m:]`): Prometheus's evaluation interval.
     public var defaultSubqueryStep: Int64 = 60_000
+    /// Work from which a query hands half of it to a helper thread (`Int.max`: never), in
+    /// evaluations of one series at one step: the second half of a range query's steps,
+    /// the second half of a selector's series to read (one read counts as 20). A thread
+    /// costs ~0.1 ms; 20 000 such units take several ms. Tests set 0 to split whatever
+    /// has two halves.
+    public var helperThreadWork = 20_000
 
     public init() {}
 }

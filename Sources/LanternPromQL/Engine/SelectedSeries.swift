@@ -3,7 +3,7 @@
 struct SelectedSeries {
     struct Stored {
         /// Numbers the series of all selectors of the query from 0.
-        let id: Int
+        var id: Int
         let labels: Labels
         let points: [Point]
         /// Whether any point is a staleness marker (range windows must then drop them).
@@ -18,13 +18,17 @@ struct SelectedSeries {
     }
 
     private var seriesByMatchers: [[LabelMatcher]: [Stored]] = [:]
+    /// Series stored for all selectors together.
+    private(set) var count = 0
 
     subscript(matchers: [LabelMatcher]) -> [Stored] { seriesByMatchers[matchers] ?? [] }
 
-    /// Reads, for each distinct selector, the samples of the span all its uses cover.
-    init(expr: Expr, range: EvaluationRange, lookbackDelta: Int64, storage: any Queryable, limits: Limits) throws(QueryError) {
+    /// Reads, for each distinct selector, the samples of the span all its uses cover
+    /// (half of a selector's series on a helper thread from `helperThreadWork`, see
+    /// `EngineOptions`).
+    init(expr: Expr, range: EvaluationRange, lookbackDelta: Int64, storage: any Queryable, limits: Limits,
+         helperThreadWork: Int) throws(QueryError) {
         var spans: [[LabelMatcher]: Span] = [:]
-        var storedCount = 0
         SelectedSeries.collectSpans(expr, from: range.start, to: range.end, query: range, lookbackDelta: lookbackDelta,
                                     reads: ReadTimes(first: range.start, step: range.step, last: range.end), into: &spans)
         guard let mint = spans.values.map(\.mint).min(), let maxt = spans.values.map(\.maxt).max() else { return }
@@ -33,20 +37,17 @@ struct SelectedSeries {
             defer { querier.close() }
             for (matchers, span) in spans {
                 var set = try querier.select(matchers, hints: SelectHints(start: span.mint, end: span.maxt, range: span.range))
-                var stored: [Stored] = []
-                // Read into one buffer, then copied at its size: a new array per series grew by
-                // doubling, a reallocation and copy per doubling (~7 for 2 minutes at 2 s).
-                var buffer: [Point] = []
-                while let series = try set.next() {
-                    try limits.check()
-                    try SelectedSeries.read(series, span, into: &buffer)
-                    if !buffer.isEmpty {
-                        let points = buffer.withUnsafeBufferPointer { Array($0) }
-                        stored.append(Stored(id: storedCount + stored.count, labels: series.labels, points: points))
-                    }
+                var series: [any StoredSeries] = []
+                while let next = try set.next() { series.append(next) }
+                var stored: [Stored]
+                if series.count >= 2, series.count >= helperThreadWork / SelectedSeries.readCostInSteps {
+                    stored = try SelectedSeries.readInHalves(series, span, limits: limits)
+                } else {
+                    stored = try SelectedSeries.read(series[...], span, limits: limits)
                 }
+                for index in stored.indices { stored[index].id = count + index }
                 seriesByMatchers[matchers] = stored
-                storedCount += stored.count
+                count += stored.count
             }
         } catch let error as QueryError {
             throw error
@@ -55,9 +56,40 @@ struct SelectedSeries {
         }
     }
 
-    /// The samples of `series` in the span, into `points` (emptied first); for a selector
-    /// read only at known times, just the sample each of those times sees (the latest at
-    /// or before it).
+    /// What reading one series costs, in evaluations of a series at one step: decoding
+    /// a chunk or two of samples against a binary search or two.
+    static let readCostInSteps = 20
+
+    /// The samples of `series` in the span, the series without any left out; ids are
+    /// the caller's to set.
+    private static func read(_ series: ArraySlice<any StoredSeries>, _ span: Span, limits: Limits) throws -> [Stored] {
+        var stored: [Stored] = []
+        // Read into one buffer, then copied at its size: a new array per series grew by
+        // doubling, a reallocation and copy per doubling (~7 for 2 minutes at 2 s).
+        var buffer: [Point] = []
+        for one in series {
+            try limits.check()
+            try SelectedSeries.read(one, span, into: &buffer)
+            if !buffer.isEmpty {
+                stored.append(Stored(id: 0, labels: one.labels, points: buffer.withUnsafeBufferPointer { Array($0) }))
+            }
+        }
+        return stored
+    }
+
+    /// `read` of the first half of `series` here and of the second at once on a helper
+    /// thread (decoding chunks is most of a selection's time); errors in series order.
+    private static func readInHalves(_ series: [any StoredSeries], _ span: Span, limits: Limits) throws -> [Stored] {
+        let middle = series.count / 2
+        let abandoned = AbandonSignal()
+        let helperLimits = Limits(helping: limits, abandoned: abandoned)
+        let later = HelperThread.start { Result { try SelectedSeries.read(series[middle...], span, limits: helperLimits) } }
+        let earlier = Result { try SelectedSeries.read(series[..<middle], span, limits: limits) }
+        if case .failure = earlier { abandoned.set() }
+        let laterResult = later.join()
+        return try earlier.get() + laterResult.get()
+    }
+
     private static func read(_ series: any StoredSeries, _ span: Span, into points: inout [Point]) throws {
         points.removeAll(keepingCapacity: true)
         var iterator = series.makeSampleIterator()
