@@ -88,4 +88,31 @@ import Testing
             #expect(pairs.map(\.name) == expected.map(\.name) && pairs.map(\.value) == expected.map(\.value))
         }
     }
+
+    /// The head hands a query its series in `labels.Compare` order (bytes) through symbol
+    /// positions: the order a sort by `Labels <` gives, for names sorting before
+    /// `__name__`, sets that are prefixes of others, and values whose Swift order differs
+    /// from their bytes' (canonically equivalent spellings, non-ASCII).
+    @Test func headSelectionComesInLabelOrder() throws {
+        var head = Head(chunkRange: 1000)
+        let values = ["\u{212A}", "K", "\u{E9}", "e\u{301}", "e", "f", "", "z\u{308}", "\u{FFFD}", "a", "ab", "a b"]
+        var sets: [Labels] = []
+        for (index, value) in values.enumerated() {
+            var pairs = ["__name__": index % 2 == 0 ? "m" : "m_total"]
+            if !value.isEmpty { pairs["unit"] = value }
+            if index % 3 == 0 { pairs["A"] = value.isEmpty ? "x" : value }
+            if index % 4 == 0 { pairs["zone"] = "\(index)" }
+            sets.append(labels(pairs))
+        }
+        for set in sets.shuffled() {
+            let (reference, _) = head.getOrCreate(set)
+            head.append(reference, 10, 1)
+        }
+        let selection = head.select([try LabelMatcher(.regexMatch, "__name__", "m.*")], minTime: 0, maxTime: 100)
+        #expect(selection.series.count == sets.count)
+        let ordered = selection.inLabelOrder().map(\.labels)
+        #expect(ordered == sets.sorted(by: <))
+        let bytes = { (set: Labels) in set.pairs.flatMap { [Array($0.name.utf8), Array($0.value.utf8)] } }
+        #expect(zip(ordered, ordered.dropFirst()).allSatisfy { bytes($0).lexicographicallyPrecedes(bytes($1)) { $0.lexicographicallyPrecedes($1) } })
+    }
 }

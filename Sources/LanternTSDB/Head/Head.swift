@@ -103,14 +103,15 @@ struct Head: Sendable {
     }
 
     /// Series matching `matchers` with their chunks overlapping `[minTime, maxTime]`.
-    func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) -> [(labels: Labels, chunks: [HeadChunk])] {
+    func select(_ matchers: [LabelMatcher], minTime: Int64, maxTime: Int64) -> HeadSelection {
         let candidates = (try? candidateIDs(matchers)) ?? []
-        return candidates.compactMap { reference in
+        let series = candidates.compactMap { reference -> HeadSelection.Series? in
             guard let series = seriesByReference[reference] else { return nil }
             let chunks = series.chunks(overlapping: minTime, maxTime)
             guard !chunks.isEmpty, let labels = seriesByReference.labels(of: reference), labels.matches(matchers) else { return nil }
-            return (labels, chunks)
+            return (series.labelSetOffset, labels, chunks)
         }
+        return HeadSelection(labelSets: seriesByReference.labelSetStore, series: series)
     }
 
     /// What writing the samples inside `range` to a block needs; see `HeadBlockContents`.

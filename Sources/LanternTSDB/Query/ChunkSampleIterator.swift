@@ -101,13 +101,17 @@ struct ChunkSampleIterator: SampleIterator {
                 continue
             }
             guard let first = remaining.popFirst() else { return false }
-            var run = [first]
-            var runEnd = first.maxTime
-            while let next = remaining.first, next.minTime <= runEnd {
-                run.append(remaining.removeFirst())
-                runEnd = max(runEnd, next.maxTime)
-            }
-            if run.count == 1 {
+            if let next = remaining.first, next.minTime <= first.maxTime {
+                var run = [first]
+                var runEnd = first.maxTime
+                while let next = remaining.first, next.minTime <= runEnd {
+                    run.append(remaining.removeFirst())
+                    runEnd = max(runEnd, next.maxTime)
+                }
+                merged = mergeRun(run)
+                mergedIndex = 0
+            } else {
+                // Alone in time (most chunks): streamed, no run array.
                 guard let chunk = load(first) else { continue }
                 do {
                     streaming = try XORChunkIterator(chunk.bytes)
@@ -115,9 +119,6 @@ struct ChunkSampleIterator: SampleIterator {
                 } catch {
                     reportCorruption(error)
                 }
-            } else {
-                merged = mergeRun(run)
-                mergedIndex = 0
             }
         }
     }

@@ -19,15 +19,12 @@ struct TSDBQuerier: Querier {
 
     func select(_ matchers: [LabelMatcher], hints: SelectHints) throws -> any SeriesSet {
         let start = max(minTime, hints.start), end = min(maxTime, hints.end)
-        let headSeries = database.state.withLock { state in state.head.select(matchers, minTime: start, maxTime: end) }
+        let headSelection = database.state.withLock { state in state.head.select(matchers, minTime: start, maxTime: end) }
         // Each source sorted by labels, then merged: a series in several of them gets the
         // chunks of all in time order (the head's first, then the blocks' in their order,
         // among chunks starting at once).
-        // The head's sorted as positions: the sort's merge passes then move integers, not
-        // label and chunk arrays (a retain and a release each).
-        let headOrder = headSeries.indices.sorted { headSeries[$0].labels < headSeries[$1].labels }
-        var merged = headOrder.map { index in
-            SelectedChunks(labels: headSeries[index].labels, chunks: headSeries[index].chunks.map { chunk in
+        var merged = headSelection.inLabelOrder().map { series in
+            SelectedChunks(labels: series.labels, chunks: series.chunks.map { chunk in
                 ChunkSource(minTime: chunk.minTime, maxTime: chunk.maxTime, location: .head(chunk.bytes))
             })
         }
