@@ -44,9 +44,10 @@ import Testing
     }
 }
 
-/// A statfs stand-in that records its calls and answers with fixed sizes.
+/// A statfs stand-in that records its calls (and the thread of each) and answers with fixed sizes.
 final class FakeStatfs: Sendable {
     let calls = Mutex<[String]>([])
+    let threads = Mutex<[String: pthread_t]>([:])
     let answer: @Sendable (String) -> StatfsOutcome
 
     init(answer: @escaping @Sendable (String) -> StatfsOutcome = { _ in
@@ -55,9 +56,15 @@ final class FakeStatfs: Sendable {
         self.answer = answer
     }
 
+    /// The paths stat'ed on `thread`, sorted.
+    func pathsStated(onThread thread: pthread_t) -> [String] {
+        threads.withLock { $0 }.filter { pthread_equal($0.value, thread) != 0 }.keys.sorted()
+    }
+
     var statfs: @Sendable (String) -> StatfsOutcome {
         { [self] path in
             calls.withLock { $0.append(path) }
+            threads.withLock { $0[path] = pthread_self() }
             return answer(path)
         }
     }
@@ -139,6 +146,8 @@ final class FakeStatfs: Sendable {
         let exposition = try collect(paths: HostPaths(procfs: scratch.path + "/proc", rootfs: "/host"), fake: fake)
         #expect(mountPoints(exposition) == ["/", "/data dir", "/elsewhere"])
         #expect(fake.calls.withLock { $0 }.sorted() == ["/host", "/host/data dir", "/host/elsewhere"])
+        // The paths are looked up through this process's mounts, which mountinfo does not list.
+        #expect(fake.pathsStated(onThread: pthread_self()).isEmpty)
     }
 
     @Test func fallsBackToSelfMountinfoWithoutPID1() throws {
@@ -296,5 +305,74 @@ final class FakeStatfs: Sendable {
         let exposition = try collect(flags: ["collector.filesystem.mount-timeout": "60s"], fake: fake)
         #expect(othersSeen.withLock { $0 })
         #expect(mountPoints(exposition) == Self.fixtureKept)
+    }
+
+    /// Local mounts whose statfs cannot hang, with nothing that can on the path to them.
+    static let mixedMounts = """
+        1 0 8:1 / / rw - ext4 /dev/sda1 rw
+        2 1 0:20 / /run rw - tmpfs tmpfs rw
+        3 1 0:40 / /srv/nfs rw - nfs4 server:/export rw
+        4 3 8:2 / /srv/nfs/local rw - ext4 /dev/sda2 rw
+        5 1 8:3 / /data rw - xfs /dev/sdb1 rw
+        6 2 0:41 / /run/user/1000/gvfs rw - fuse.gvfsd-fuse gvfsd-fuse rw
+        7 1 8:4 / /boot rw - ext2 /dev/sda3 rw
+
+        """
+
+    @Test func mountsWhoseStatfsCannotHangAreStatedOnTheScrapingThread() throws {
+        let scratch = try ScratchDirectory()
+        try scratch.write("proc/1/mountinfo", Self.mixedMounts)
+        let fake = FakeStatfs()
+        let exposition = try collect(paths: HostPaths(procfs: scratch.path + "/proc", rootfs: "/"), fake: fake)
+        #expect(mountPoints(exposition) == ["/", "/boot", "/data", "/run", "/run/user/1000/gvfs", "/srv/nfs", "/srv/nfs/local"])
+        #expect(fake.pathsStated(onThread: pthread_self()) == ["/", "/boot", "/run"])
+    }
+
+    @Test func aHungNetworkMountTimesOutWhileLocalOnesAreStatedHere() throws {
+        // /srv/nfs answers only once every other mount point has been stat'ed: the local
+        // ones on this thread, the other three on workers brought in by the slow call.
+        let scratch = try ScratchDirectory()
+        try scratch.write("proc/1/mountinfo", Self.mixedMounts)
+        let otherCalls = Mutex(0)
+        let release = Mutex(false)
+        let fake = FakeStatfs { path in
+            if path == "/srv/nfs" {
+                for _ in 0..<2000 where otherCalls.withLock({ $0 }) < 6 && !release.withLock({ $0 }) { usleep(10_000) }
+            } else {
+                otherCalls.withLock { $0 += 1 }
+            }
+            return FakeStatfs().answer(path)
+        }
+        defer { release.withLock { $0 = true } }
+        let exposition = try collect(
+            paths: HostPaths(procfs: scratch.path + "/proc", rootfs: "/"), flags: ["collector.filesystem.mount-timeout": "60s"], fake: fake)
+        #expect(otherCalls.withLock { $0 } == 6)
+        #expect(mountPoints(exposition) == ["/", "/boot", "/data", "/run", "/run/user/1000/gvfs", "/srv/nfs", "/srv/nfs/local"])
+        #expect(fake.pathsStated(onThread: pthread_self()) == ["/", "/boot", "/run"])
+    }
+
+    @Test func aStatfsNeedsTheTimeoutUnlessEverythingOnItsPathCannotHang() {
+        let mounts: [(mountPoint: String, fsType: String)] = [
+            ("/", "ext4"),
+            ("/run", "tmpfs"),
+            ("/run/user/1000", "tmpfs"),
+            ("/mnt/nfs", "nfs4"),
+            ("/mnt/nfs/disk", "ext4"),  // looked up through the NFS mount
+            ("/mnt/nfsish", "ext4"),  // a sibling, not below /mnt/nfs
+            ("/media", "tmpfs"),
+            ("/media", "fuse.sshfs"),  // stacked: statfs reaches the top one
+            ("/media/x", "ext4"),
+            ("/auto", "autofs"),
+            ("/auto/share", "ext4"),
+            ("/data", "xfs"),
+            ("/pool", "btrfs"),
+            ("relative", "ext4"),
+        ]
+        #expect(MountStatter.needsTimeout(mounts) == [
+            false, false, false, true, true, false, true, true, true, true, true, true, true, true,
+        ])
+        // Without the root listed, nothing is known about the lookup's start.
+        #expect(MountStatter.needsTimeout([("/run", "tmpfs")]) == [true])
+        #expect(MountStatter.needsTimeout([("/", "9p"), ("/run", "tmpfs")]) == [true, true])
     }
 }

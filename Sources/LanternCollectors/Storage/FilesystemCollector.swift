@@ -5,7 +5,8 @@ import Logging
 
 /// node_exporter's `filesystem` collector: every mount of /proc/1/mountinfo that the
 /// mount point and type filters keep, with the sizes statfs(2) reports. statfs runs on a
-/// bounded set of threads under a timeout (see `MountStatter`).
+/// bounded set of threads under a timeout, but for local file systems whose statfs cannot
+/// hang (see `MountStatter`).
 public struct FilesystemCollector: Collector {
     public struct Options: Sendable {
         public var mountPointsExclude: String
@@ -63,8 +64,9 @@ public struct FilesystemCollector: Collector {
     private let fsTypeFilter: DeviceFilter
     private let statter: MountStatter
     private let logger: Logger
-    /// The mounts' labels, kept while mountinfo reads the same.
-    private let mountLabels = UnchangedTextCache<[MountLabels]>()
+    /// The mounts' labels and whether their statfs needs the timeout, kept while mountinfo
+    /// reads the same.
+    private let mountLabels = UnchangedTextCache<[(labels: MountLabels, needsTimeout: Bool)]>()
 
     public init(paths: HostPaths, options: Options, logger: Logger) throws {
         try self.init(paths: paths, options: options, logger: logger, statfs: MountStatter.systemStatfs)
@@ -80,9 +82,9 @@ public struct FilesystemCollector: Collector {
 
     public func collect(into sink: MetricSink) throws {
         var mounts: [MountLabels] = []
-        var targets: [(mountPoint: String, path: String)] = []
+        var targets: [StatTarget] = []
         var stuck: [MountLabels] = []
-        for labels in try readMounts() {
+        for (labels, needsTimeout) in try readMounts() {
             if mountPointFilter.ignores(labels.mountPoint) {
                 logger.debug("Ignoring mount point", metadata: ["mountpoint": "\(labels.mountPoint)"])
                 continue
@@ -97,7 +99,7 @@ public struct FilesystemCollector: Collector {
                 continue
             }
             mounts.append(labels)
-            targets.append((labels.mountPoint, rootfsPath(labels.mountPoint)))
+            targets.append(StatTarget(mountPoint: labels.mountPoint, path: rootfsPath(labels.mountPoint), needsTimeout: needsTimeout))
         }
 
         // node_exporter lists stuck mounts first, then the others as their statfs answers.
@@ -142,14 +144,21 @@ public struct FilesystemCollector: Collector {
 
     /// The labels of every mount of /proc/1/mountinfo (the host's mounts even from a
     /// container sharing its PID namespace), else of /proc/self/mountinfo when hidepid
-    /// hides PID 1. Parsed again only when the file's text changed.
-    private func readMounts() throws -> [MountLabels] {
+    /// hides PID 1, and whether its statfs needs the timeout. Under `--path.rootfs` every
+    /// statfs does: the paths stat'ed are looked up through this process's own mounts, which
+    /// that file does not list. Parsed again only when the file's text changed.
+    private func readMounts() throws -> [(labels: MountLabels, needsTimeout: Bool)] {
         let (text, path) = try readMountInfo()
         return try mountLabels.value(for: text) { (text) throws(KernelFileError) in
-            try KernelFile.parse(text, from: path, with: MountInfo.parse).map { mount in
-                MountLabels(
+            let mounts = try KernelFile.parse(text, from: path, with: MountInfo.parse)
+            let needsTimeout = paths.rootfs == "/"
+                ? MountStatter.needsTimeout(mounts.map { ($0.mountPoint, $0.fsType) })
+                : Array(repeating: true, count: mounts.count)
+            return zip(mounts, needsTimeout).map { mount, needsTimeout in
+                let labels = MountLabels(
                     device: mount.source, mountPoint: strippingRootfs(unescapedMountPoint(mount.mountPoint)), fsType: mount.fsType,
                     major: String(mount.major), minor: String(mount.minor), readOnly: mount.isReadOnly)
+                return (labels, needsTimeout)
             }
         }
     }

@@ -21,7 +21,17 @@ public struct FilesystemUsage: Sendable, Equatable {
     public var filesFree: Double
 }
 
-/// Runs statfs(2) on mount points with at most `workers` calls in flight per scrape (one
+/// One mount point to stat: its label, the path to stat, and whether the call can hang
+/// (`MountStatter.needsTimeout`).
+struct StatTarget: Sendable {
+    var mountPoint: String
+    var path: String
+    var needsTimeout: Bool
+}
+
+/// Runs statfs(2) on mount points. A call that cannot hang (`needsTimeout` false: local
+/// file systems whose statfs reads counters in memory) runs on the calling thread, with no
+/// thread hand-off. The others run with at most `workers` calls in flight per scrape (one
 /// worker to begin with, more while a call is slow), each given `timeout` seconds. A call
 /// that does not answer in time is left running on its thread, its mount point is reported
 /// as timed out and is not stat'ed again until that call returns ("Mount point is in an
@@ -55,9 +65,64 @@ final class MountStatter: Sendable {
     /// `workers`) does the common case; a slow or hung mount brings in the others.
     static let slowCallNanoseconds: UInt64 = 1_000_000
 
-    /// Stats `targets` (mount point label, path to stat) and returns the outcomes in order.
-    func stat(_ targets: [(mountPoint: String, path: String)]) -> [StatfsOutcome] {
-        guard !targets.isEmpty else { return [] }
+    /// Stats `targets` and returns the outcomes in order: those that cannot hang here, the
+    /// others on the workers under the timeout.
+    func stat(_ targets: [StatTarget]) -> [StatfsOutcome] {
+        var outcomes: [StatfsOutcome] = []
+        outcomes.reserveCapacity(targets.count)
+        var guarded: [(mountPoint: String, path: String)] = []
+        for target in targets {
+            if target.needsTimeout {
+                guarded.append((target.mountPoint, target.path))
+                outcomes.append(.timedOut)
+            } else {
+                outcomes.append(statfs(target.path))
+            }
+        }
+        guard !guarded.isEmpty else { return outcomes }
+        var answers = statOnWorkers(guarded).makeIterator()
+        for index in targets.indices where targets[index].needsTimeout {
+            outcomes[index] = answers.next() ?? .timedOut
+        }
+        return outcomes
+    }
+
+    /// File system types whose statfs(2) cannot hang: it reads counters the kernel keeps in
+    /// memory and takes no lock that waits on I/O (ext4_statfs, ext2_statfs, shmem_statfs,
+    /// simple_statfs; ext2 and ext3 are mounted by either driver). Not here, and so stat'ed
+    /// under the timeout: network and FUSE file systems (they ask a server), xfs (5.14-5.19
+    /// kernels without the backported fix wait in statfs for inode garbage collection), btrfs
+    /// (statfs takes the chunk mutex, held across chunk allocation), and every other type.
+    static let typesWhoseStatfsCannotHang: Set<String> = ["devtmpfs", "ext2", "ext3", "ext4", "ramfs", "tmpfs"]
+
+    /// For each of `mounts` (mount point as mountinfo spells it, type), whether its statfs
+    /// needs a worker and the timeout: unless the mount and everything the path lookup
+    /// crosses or meets (mounts on a directory above it, mounts stacked on the same mount
+    /// point, whose top one statfs reaches) has a type of `typesWhoseStatfsCannotHang`. The
+    /// lookup itself does no I/O there: a mount point and the directories above it stay in
+    /// the dentry cache while mounted, and these types do not revalidate dentries. The
+    /// project-quota branch of ext4_statfs may read one quota block from the local disk.
+    static func needsTimeout(_ mounts: [(mountPoint: String, fsType: String)]) -> [Bool] {
+        var safeAt: [String: Bool] = [:]
+        for mount in mounts {
+            let safe = typesWhoseStatfsCannotHang.contains(mount.fsType)
+            safeAt[mount.mountPoint] = (safeAt[mount.mountPoint] ?? true) && safe
+        }
+        return mounts.map { mount in
+            guard mount.mountPoint.hasPrefix("/") else { return true }
+            var path = Substring(mount.mountPoint)
+            while path != "/" {
+                if safeAt[String(path)] == false { return true }
+                let slash = path.lastIndex(of: "/") ?? path.startIndex
+                path = slash == path.startIndex ? "/" : path[..<slash]
+            }
+            // The root must be listed too: the lookup starts there.
+            return safeAt["/"] != true
+        }
+    }
+
+    /// Stats `targets` (mount point label, path to stat) on the workers under the timeout.
+    private func statOnWorkers(_ targets: [(mountPoint: String, path: String)]) -> [StatfsOutcome] {
         let batch = StatBatch(count: targets.count)
         // Workers on this batch not left blocked in a timed-out call.
         var active = 1
