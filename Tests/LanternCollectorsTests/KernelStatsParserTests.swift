@@ -53,6 +53,22 @@ import Testing
         expectError("malformed sockstat line") { try Sockstat.parse("TCP inuse 1\n") }
     }
 
+    /// The byte-wise parse reads what `Int` and the field splitting read: signs, leading
+    /// zeros and runs of blanks; the first `used` of a sockets line, the last of a repeated
+    /// protocol count; a sockets line without `used` clears it, as a later line overrides.
+    @Test func sockstatReadsCountsAsIntDoes() throws {
+        let stat = try Sockstat.parse("sockets: used 7 used 9\n\n  TCP:\tinuse +5  orphan 007 inuse 6 memory -2\r\n")
+        #expect(stat.used == 7)
+        #expect(stat.protocols == [{ var tcp = SockstatProtocol(name: "TCP"); tcp.inUse = 6; tcp.orphan = 7; tcp.memory = -2; return tcp }()])
+        #expect(try Sockstat.parse("sockets: used 7\nsockets: other 1\n").used == nil)
+        #expect(throws: KernelParseError("invalid UDP mem \"99999999999999999999\": not an integer")) {
+            _ = try Sockstat.parse("UDP: inuse 1 mem 99999999999999999999\n")
+        }
+        #expect(throws: KernelParseError("malformed sockstat line \" TCP: inuse\": expected \"<protocol>: key value ...\"")) {
+            _ = try Sockstat.parse(" TCP: inuse\n")
+        }
+    }
+
     @Test func vmstat() throws {
         let entries = try VMStat.parse(Fixtures.read("proc/vmstat"))
         #expect(entries.first { $0.name == "pgfault" }?.value == 2320168809)

@@ -74,25 +74,10 @@ public struct ProcStat: Sendable, Hashable {
 
     public static func parse(_ text: String) throws(KernelParseError) -> ProcStat {
         var stat = ProcStat()
-        var failure: KernelParseError?
         // One pass over the bytes, keys compared as bytes, tick counts parsed in place:
         // splitting into line and field arrays of strings cost ~100 K instructions a
         // parse, and a scrape parses the file twice (cpu and stat collectors).
-        scanBytes(of: text[...]) { bytes, slice in
-            var lineStart = 0
-            while lineStart < bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-                do throws(KernelParseError) {
-                    try parseLine(FieldCursor(bytes: bytes, position: lineStart, end: lineEnd), slice, into: &stat)
-                } catch {
-                    failure = error
-                    return
-                }
-                lineStart = lineEnd + 1
-            }
-        }
-        if let failure { throw failure }
+        try forEachLine(of: text) { (line, slice) throws(KernelParseError) in try parseLine(line, slice, into: &stat) }
         return stat
     }
 

@@ -42,6 +42,34 @@ func leadingFields(_ text: Substring, limit: Int) -> [Substring] {
     return result
 }
 
+/// Calls `body` with each line of `text` (split at "\n") as a `FieldCursor`, and with the
+/// function that slices `text` by byte offsets; the first error `body` throws ends the scan
+/// and is thrown. For parsers that compare keys as bytes instead of building a field
+/// array of strings per line.
+func forEachLine(
+    of text: String, _ body: (FieldCursor, _ slice: (Int, Int) -> Substring) throws(KernelParseError) -> Void
+) throws(KernelParseError) {
+    var failure: KernelParseError?
+    scanBytes(of: text[...]) { bytes, slice in
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            do throws(KernelParseError) {
+                // Handing one non-escaping closure to another needs this (exclusivity rules).
+                try withoutActuallyEscaping(slice) { (slice) throws(KernelParseError) in
+                    try body(FieldCursor(bytes: bytes, position: lineStart, end: lineEnd), slice)
+                }
+            } catch {
+                failure = error
+                return
+            }
+            lineStart = lineEnd + 1
+        }
+    }
+    if let failure { throw failure }
+}
+
 /// The whitespace-separated fields of `bytes[position..<end]` (one line), as byte
 /// ranges, one after another: no array, no strings.
 struct FieldCursor {
