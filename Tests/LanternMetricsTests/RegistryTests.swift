@@ -331,6 +331,24 @@ struct RegistryTests {
         #expect(sink.problems.isEmpty)
     }
 
+    @Test func sinkMakesRoomForAsManySeriesAsBefore() {
+        // A family started from a descriptor reserves room for the most series a family of
+        // it held in an earlier sink (the last scrape), so it is not grown series by series.
+        let perCPU = MetricDescriptor(name: "per_cpu", help: "", type: .counter, labels: ["cpu"])
+        let first = MetricSink()
+        for cpu in 0..<40 { first.add(perCPU, Double(cpu), String(cpu)) }
+        #expect(first.families[0].metrics.count == 40)
+        let second = MetricSink()
+        second.add(perCPU, 7, "0")
+        #expect(second.families[0].metrics.capacity >= 40)
+        #expect(second.families[0].metrics.map(\.labels) == [[Label("cpu", "0")]])
+        // Another descriptor of the same name has its own history: it starts small.
+        let fresh = MetricSink()
+        fresh.add(MetricDescriptor(name: "per_cpu", help: "", type: .counter, labels: ["cpu"]), 7, "0")
+        #expect(fresh.families[0].metrics.capacity < 40)
+        #expect(fresh.families == second.families)
+    }
+
     @Test(arguments: [10, 100])
     func sinkJoinsWholeFamiliesOfTheSameName(families count: Int) {
         // The textfile collector's path: whole families, joined by name with help and type checked.

@@ -1,4 +1,5 @@
 import LanternSupport
+import Synchronization
 
 /// The fixed part of a metric: name, help, type and label names. Collectors build
 /// their descriptors once and attach values to them on every scrape. A class of
@@ -18,6 +19,10 @@ public final class MetricDescriptor: Sendable, Hashable {
     @usableFromInline let exposedOrder: [Int]
     /// `MetricSink.familyKey(of: name)`: how a sink finds this family among the others.
     let familyKey: UInt64
+    /// The most series a sink has put in a family it started from this descriptor: the
+    /// next such family reserves that much room at once instead of growing (and moving its
+    /// series) four or five times per scrape, as per-CPU and per-device families did.
+    let mostSeries = Atomic<Int>(0)
 
     public init(
         name: String, help: String, type: MetricType,

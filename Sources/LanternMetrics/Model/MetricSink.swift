@@ -67,7 +67,9 @@ public final class MetricSink {
             }
             families[index].metrics.append(contentsOf: family.metrics)
         } else {
-            appendFamily(family, key: key)
+            makeRoomForFamily()
+            families.append(family)
+            didAppendFamily(key: key)
         }
     }
 
@@ -90,11 +92,26 @@ public final class MetricSink {
         if let index = position(of: descriptor.name, key: descriptor.familyKey) {
             families[index].metrics.append(metric)
             lastFamily = index
-        } else {
-            appendFamily(
-                MetricFamily(name: descriptor.name, help: descriptor.help, type: descriptor.type, metrics: [metric]),
-                key: descriptor.familyKey)
+            let count = families[index].metrics.count
+            if count > descriptor.mostSeries.load(ordering: .relaxed) {
+                descriptor.mostSeries.store(count, ordering: .relaxed)
+            }
+            return
         }
+        let expected = descriptor.mostSeries.load(ordering: .relaxed)
+        var metrics: [Metric]
+        if expected > 1 {
+            metrics = []
+            metrics.reserveCapacity(expected)
+            metrics.append(metric)
+        } else {
+            metrics = [metric]
+        }
+        makeRoomForFamily()
+        // Made in place: a family built first and then appended was copied (its four
+        // references retained, and released again with the original).
+        families.append(MetricFamily(name: descriptor.name, help: descriptor.help, type: descriptor.type, metrics: metrics))
+        didAppendFamily(key: descriptor.familyKey)
     }
 
     /// Up to this many families are found by scanning their keys.
@@ -122,21 +139,23 @@ public final class MetricSink {
     /// grew its arrays four or five times per scrape.
     private static let initialCapacity = 16
 
-    private func appendFamily(_ family: consuming MetricFamily, key: UInt64) {
-        let name = family.name
+    private func makeRoomForFamily() {
         if familyKeys.isEmpty {
             families.reserveCapacity(Self.initialCapacity)
             familyKeys.reserveCapacity(Self.initialCapacity)
         }
-        lastFamily = families.count
-        families.append(family)
+    }
+
+    /// Records the family just appended to `families`.
+    private func didAppendFamily(key: UInt64) {
+        lastFamily = families.count - 1
         familyKeys.append(key)
         if lastFamily >= Self.scanLimit {
             if familyIndex.isEmpty {
                 familyIndex.reserveCapacity(2 * Self.scanLimit)
                 for (index, known) in families.enumerated() { familyIndex[known.name] = index }
             } else {
-                familyIndex[name] = lastFamily
+                familyIndex[families[lastFamily].name] = lastFamily
             }
         }
     }
