@@ -328,7 +328,7 @@ final class FakeStatfs: Sendable {
         #expect(fake.pathsStated(onThread: pthread_self()) == ["/", "/boot", "/run"])
     }
 
-    @Test func aHungNetworkMountTimesOutWhileLocalOnesAreStatedHere() throws {
+    @Test func localMountsAreStatedHereWhileANetworkMountHangs() throws {
         // /srv/nfs answers only once every other mount point has been stat'ed: the local
         // ones on this thread, the other three on workers brought in by the slow call.
         let scratch = try ScratchDirectory()
