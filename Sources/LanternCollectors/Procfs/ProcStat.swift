@@ -141,20 +141,12 @@ public struct ProcStat: Sendable, Hashable {
 
     private static let columns = CPUTimes.Column.allCases
 
-    /// A tick count: plain digits (what the kernel writes) are read in place, exactly as
-    /// `Double` reads them below 2^53; anything else goes through `Double`'s parser.
+    /// A tick count: plain digits (what the kernel writes) are read in place, rounded as
+    /// `Double` rounds them; anything else goes through `Double`'s parser.
     private static func ticks(
         _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ slice: (Int, Int) -> Substring, name: Substring
     ) throws(KernelParseError) -> Double {
-        if end - start <= 15 {
-            var value: UInt64 = 0
-            var index = start
-            while index < end, case let digit = bytes[index] &- 0x30, digit < 10 {
-                value = value * 10 + UInt64(digit)
-                index += 1
-            }
-            if index == end { return Double(value) }
-        }
+        if let value = bytes.plainDigits((start, end)) { return Double(value) }
         return try parseDouble(slice(start, end), field: "\(name) ticks")
     }
 

@@ -90,15 +90,7 @@ public struct Sockstat: Sendable, Hashable {
     private static func integer(
         _ bytes: UnsafeBufferPointer<UInt8>, _ field: (start: Int, end: Int), _ slice: (Int, Int) -> Substring
     ) -> Int? {
-        if field.end - field.start <= 18 {
-            var value = 0
-            var index = field.start
-            while index < field.end, case let digit = bytes[index] &- 0x30, digit < 10 {
-                value = value * 10 + Int(digit)
-                index += 1
-            }
-            if index == field.end { return value }
-        }
+        if let value = bytes.plainDigits(field) { return Int(value) }
         return Int(slice(field.start, field.end))
     }
 }

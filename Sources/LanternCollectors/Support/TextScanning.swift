@@ -92,6 +92,19 @@ extension UnsafeBufferPointer<UInt8> {
         range.end - range.start == word.utf8CodeUnitCount
             && memcmp(baseAddress! + range.start, word.utf8Start, word.utf8CodeUnitCount) == 0
     }
+
+    /// The bytes in `range` as a number when they are 1 to 18 ASCII digits (what the
+    /// kernel writes; no overflow possible); nil otherwise, for the caller's general parser.
+    func plainDigits(_ range: (start: Int, end: Int)) -> UInt64? {
+        guard range.end > range.start, range.end - range.start <= 18 else { return nil }
+        var value: UInt64 = 0
+        for index in range.start..<range.end {
+            let digit = self[index] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + UInt64(digit)
+        }
+        return value
+    }
 }
 
 /// Runs `body` on the contiguous UTF-8 bytes of `text`, with a function that slices
