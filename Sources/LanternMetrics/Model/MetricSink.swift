@@ -108,8 +108,6 @@ public final class MetricSink {
             metrics = [metric]
         }
         makeRoomForFamily()
-        // Made in place: a family built first and then appended was copied (its four
-        // references retained, and released again with the original).
         families.append(MetricFamily(name: descriptor.name, help: descriptor.help, type: descriptor.type, metrics: metrics))
         didAppendFamily(key: descriptor.familyKey)
     }
