@@ -56,10 +56,10 @@ public final class CPUCollector: Collector {
     static let online = MetricDescriptor(
         name: "node_cpu_online", help: "CPUs that are online and being scheduled.", type: .gauge, labels: ["cpu"])
 
-    /// Modes of node_cpu_seconds_total, in node_exporter's order.
+    /// Modes of node_cpu_seconds_total, by name: the order they are exposed in.
     static let modes: [(label: String, time: CPUTimes.Column)] = [
-        ("user", .user), ("nice", .nice), ("system", .system), ("idle", .idle), ("iowait", .iowait),
-        ("irq", .irq), ("softirq", .softirq), ("steal", .steal),
+        ("idle", .idle), ("iowait", .iowait), ("irq", .irq), ("nice", .nice), ("softirq", .softirq),
+        ("steal", .steal), ("system", .system), ("user", .user),
     ]
     /// Every counter guarded against going backwards, with the name node_exporter logs.
     static let guardedCounters: [(logName: String, time: CPUTimes.Column)] = [
@@ -153,15 +153,17 @@ public final class CPUCollector: Collector {
             last = last.filter { stat.perCPU[$0.key] != nil }
             return last
         }
-        for (cpu, times) in exposed {
-            let cpuLabel = String(cpu)
+        // Series in exposition order (cpu label as text, then mode), so that the registry
+        // does not sort 8 series per CPU every scrape.
+        let ordered = exposed.map { (label: String($0.key), times: $0.value) }.sorted { $0.label.utf8Precedes($1.label) }
+        for (cpuLabel, times) in ordered {
             for mode in Self.modes {
                 sink.add(Self.seconds, times[mode.time], cpuLabel, mode.label)
             }
             if options.guest {
                 // Guest time is also counted in user and nice; exposed apart.
-                sink.add(Self.guestSeconds, times.guest, cpuLabel, "user")
                 sink.add(Self.guestSeconds, times.guestNice, cpuLabel, "nice")
+                sink.add(Self.guestSeconds, times.guest, cpuLabel, "user")
             }
         }
     }

@@ -48,11 +48,15 @@ public struct ARPCollector: Collector {
                 entries[device, default: 0] += 1
             }
         }
-        for (device, count) in entries where !filter.ignores(device) {
-            sink.add(Self.entries, Double(count), device)
+        // In exposition order (by device, then state), so the registry has nothing to sort.
+        for device in entries.keys.sorted(by: { $0.utf8Precedes($1) }) where !filter.ignores(device) {
+            sink.add(Self.entries, Double(entries[device]!), device)
         }
-        for (device, counts) in states where !filter.ignores(device) {
-            for (state, count) in counts { sink.add(Self.states, Double(count), device, state) }
+        for device in states.keys.sorted(by: { $0.utf8Precedes($1) }) where !filter.ignores(device) {
+            let counts = states[device]!
+            for state in counts.keys.sorted(by: { $0.utf8Precedes($1) }) {
+                sink.add(Self.states, Double(counts[state]!), device, state)
+            }
         }
     }
 }

@@ -29,8 +29,9 @@ public struct UDPQueuesCollector: Collector {
             } catch {
                 throw CollectorError("couldn't get udp queued bytes: \(error)")
             }
-            sink.add(Self.queues, Double(totals.transmit), "tx", ip)
+            // rx before tx: the exposition's order (labels ip, then queue).
             sink.add(Self.queues, Double(totals.receive), "rx", ip)
+            sink.add(Self.queues, Double(totals.transmit), "tx", ip)
         }
     }
 }

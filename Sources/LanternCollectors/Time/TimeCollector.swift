@@ -43,7 +43,8 @@ public struct TimeCollector: Collector {
         // The device label is the position in the listing, as node_exporter numbers them.
         for (index, source) in sources.enumerated() {
             let device = String(index)
-            for available in source.available {
+            // By name, the exposition's order for one device: nothing left to sort.
+            for available in source.available.sorted(by: { $0.utf8Precedes($1) }) {
                 sink.add(Self.clocksourceAvailable, 1, device, available)
             }
             sink.add(Self.clocksourceCurrent, 1, device, source.current)
