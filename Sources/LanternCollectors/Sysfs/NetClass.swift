@@ -30,7 +30,10 @@ enum NetClass {
     /// Whether a link leads to a directory is only learnt when `readIfInterface` opens it.
     static func interfaceCandidates(classDirectory: String) throws(KernelFileError) -> [String] {
         try KernelFile.typedEntries(of: classDirectory).compactMap { entry in
-            [UInt8(DT_DIR), UInt8(DT_LNK), UInt8(DT_UNKNOWN)].contains(entry.type) ? entry.name : nil
+            switch Int(entry.type) {
+            case DT_DIR, DT_LNK, DT_UNKNOWN: entry.name
+            default: nil
+            }
         }
     }
 
